@@ -1,0 +1,1 @@
+"""Fast, model-free text analysis used at ingestion (see ``statements``)."""
