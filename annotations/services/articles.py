@@ -135,8 +135,7 @@ def statements_create(*, article: Article) -> list[Statement]:
             score=round(s.score, 3),
             reasons=list(s.reasons),
             figures=[
-                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind}
-                for f in s.figures
+                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind} for f in s.figures
             ],
             speaker=s.speaker or "",
         )

@@ -1,0 +1,133 @@
+"""python manage.py ingest PATH... — ingest UTF-8 text files as articles."""
+
+import json
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import URLValidator
+
+from annotations.models import Article, TaggingJob
+from annotations.selectors import article_as_dict
+from annotations.services.articles import (
+    ArticleInputError,
+    article_body_clean,
+    article_ingest,
+    article_size_message,
+    article_text_decode,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest UTF-8 text files (one paragraph per line) as articles: split them into "
+        "checkable statements and queue entity tagging. Every file is checked before any is "
+        f"stored. Limit: {settings.ARTICLE_MAX_CHARS:,} characters per article."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+        parser.add_argument("--title", default="", help="Title (only with a single PATH).")
+        parser.add_argument("--source-url", default="", help="Where the article was published.")
+        parser.add_argument("--publisher", default="")
+        parser.add_argument("--json", action="store_true", help="One JSON object per article.")
+        parser.add_argument(
+            "--wait", action="store_true", help="Wait for entity tagging and print entities."
+        )
+        parser.add_argument("--timeout", type=float, default=120.0, help="Seconds --wait waits.")
+
+    def handle(self, *args, paths: list[Path], **opts) -> None:
+        if opts["title"] and len(paths) > 1:
+            raise CommandError("--title applies to a single PATH; got several")
+        if opts["source_url"]:
+            try:
+                URLValidator(schemes=["http", "https"])(opts["source_url"])
+            except ValidationError:
+                url = opts["source_url"]
+                raise CommandError(f"--source-url is not an http(s) URL: {url}") from None
+        # Read and check every file first, so that a bad one stores nothing.
+        texts = [(path, read_article_file(path)) for path in paths]
+
+        articles = []
+        for path, text in texts:
+            try:
+                result = article_ingest(
+                    text=text,
+                    title=opts["title"],
+                    source_url=opts["source_url"],
+                    publisher=opts["publisher"],
+                    channel=Article.Channel.CLI,
+                )
+            except ArticleInputError as exc:
+                raise CommandError(f"{path}: {exc}") from None
+            articles.append((result.article, result.created))
+
+        if opts["wait"]:
+            unfinished = wait_for_tagging([a.pk for a, _ in articles], timeout=opts["timeout"])
+        for article, created in articles:
+            article.refresh_from_db()
+            self.print_article(
+                article, created=created, as_json=opts["json"], with_entities=opts["wait"]
+            )
+        if opts["wait"] and unfinished:
+            raise CommandError(
+                f"tagging did not finish within {opts['timeout']:g}s for article(s) "
+                f"{', '.join(map(str, unfinished))}; is a worker running? (make run starts one)"
+            )
+
+    def print_article(
+        self, article: Article, *, created: bool, as_json: bool, with_entities: bool
+    ) -> None:
+        data = article_as_dict(article=article, with_entities=with_entities)
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        verb = "Ingested" if created else "Already ingested"
+        self.stdout.write(
+            f"{verb} article {article.pk}: {article.title!r} — "
+            f"{len(data['statements'])} checkable statements, tagging {data['tagging']['state']}"
+        )
+        for s in data["statements"]:
+            figures = ", ".join(f"{f['text']} ({f['kind']})" for f in s["figures"])
+            self.stdout.write(f"  [{s['score']:.2f}] {s['text']}")
+            if figures:
+                self.stdout.write(f"         figures: {figures}")
+        if "entities" in data:
+            names = sorted({f"{e['entity']} ({e['label']})" for e in data["entities"]})
+            self.stdout.write(f"  entities: {', '.join(names) or 'none'}")
+
+
+def read_article_file(path: Path) -> str:
+    """Read and validate one file; every problem becomes a one-line CommandError."""
+    try:
+        if path.is_dir():
+            raise CommandError(f"{path}: is a directory, not a text file")
+        if path.stat().st_size > settings.ARTICLE_MAX_CHARS * 4:
+            raise CommandError(f"{path}: {article_size_message()}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except PermissionError:
+        raise CommandError(f"{path}: permission denied") from None
+    try:
+        return article_body_clean(text=article_text_decode(raw=raw))
+    except ArticleInputError as exc:
+        raise CommandError(f"{path}: {exc}") from None
+
+
+def wait_for_tagging(article_ids: list[int], *, timeout: float) -> list[int]:
+    """Poll the tagging jobs until none is pending or the timeout passes; return the
+    ids still pending."""
+    deadline = time.monotonic() + timeout
+    pending = [TaggingJob.State.QUEUED, TaggingJob.State.RUNNING]
+    while True:
+        unfinished = list(
+            TaggingJob.objects.filter(article_id__in=article_ids, state__in=pending)
+            .order_by("article_id")
+            .values_list("article_id", flat=True)
+        )
+        if not unfinished or time.monotonic() >= deadline:
+            return unfinished
+        time.sleep(0.25)

@@ -1,0 +1,35 @@
+"""python manage.py load_demo — the sample article and a demo reviewer, for `make run`."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from annotations.models import Article
+from annotations.services.articles import article_ingest
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+DEMO_USERNAME = "reviewer"
+
+
+class Command(BaseCommand):
+    help = "Load the sample articles from seeds/ and (re)set the demo reviewer's password."
+
+    def handle(self, *args, **opts) -> None:
+        for path in sorted(SEEDS_DIR.glob("*.txt")):
+            result = article_ingest(
+                text=path.read_text(encoding="utf-8"), channel=Article.Channel.CLI
+            )
+            state = "loaded" if result.created else "already there"
+            self.stdout.write(f"Demo article {result.article.pk} ({path.name}): {state}")
+
+        # A fresh password each time, printed, so the one on screen always works.
+        password = secrets.token_urlsafe(9)
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo reviewer: username {DEMO_USERNAME!r}, password {password!r}")
+        )

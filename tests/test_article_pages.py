@@ -1,0 +1,122 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from annotations.models import Article
+from annotations.services.articles import article_ingest
+
+SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewer_client(client, django_user_model):
+    user = django_user_model.objects.create_user("rita", password="pw-for-tests-only")
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("article_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_has_username_and_password_fields(client):
+    html = client.get(reverse("login")).content.decode()
+    assert ">Username</label>" in html and ">Password</label>" in html
+    assert ">Log in</button>" in html
+
+
+def test_pasting_an_article_shows_it_with_statements_and_figures_highlighted(reviewer_client):
+    response = reviewer_client.post(
+        reverse("article_create"),
+        {"title": "Coalition meeting", "text": SAMPLE, "publisher": "Desk"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Coalition meeting" in html
+    assert 'class="stmt"' in html
+    assert '<strong class="fig fig-money" title="money">€210 billion</strong>' in html
+    article = Article.objects.get()
+    assert article.channel == Article.Channel.WEB
+    assert article.created_by.username == "rita"
+
+
+def test_uploading_a_text_file_ingests_it(reviewer_client):
+    upload = SimpleUploadedFile("a.txt", SAMPLE.encode("utf-8"), content_type="text/plain")
+    response = reviewer_client.post(reverse("article_create"), {"upload": upload})
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("article_detail", args=[article.pk])
+    assert article.channel == Article.Channel.UPLOAD
+
+
+def test_a_file_that_is_not_utf8_gets_an_error_beside_the_upload_field(reviewer_client):
+    upload = SimpleUploadedFile("a.txt", "Caf\xe9 12%".encode("latin-1"))
+    response = reviewer_client.post(reverse("article_create"), {"upload": upload})
+    assert response.status_code == 400
+    assert "not valid UTF-8" in str(response.context["form"].errors["upload"])
+    assert Article.objects.count() == 0
+
+
+def test_submitting_neither_text_nor_file_asks_for_the_text(reviewer_client):
+    response = reviewer_client.post(reverse("article_create"), {"title": "Empty"})
+    assert response.status_code == 400
+    assert "Paste the article" in str(response.context["form"].errors["text"])
+
+
+def test_a_non_http_source_url_is_refused_beside_its_field(reviewer_client):
+    response = reviewer_client.post(
+        reverse("article_create"), {"text": SAMPLE, "source_url": "javascript:alert(1)"}
+    )
+    assert response.status_code == 400
+    assert "source_url" in response.context["form"].errors
+    assert Article.objects.count() == 0
+
+
+def test_script_in_title_and_text_is_shown_as_plain_text(reviewer_client):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    article = article_ingest(
+        text=f"The minister said 40% of {payload} schools closed in 2024.", title=payload
+    ).article
+    html = reviewer_client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_article_page_uses_the_same_number_of_queries_whatever_the_article_size(
+    reviewer_client, django_assert_num_queries
+):
+    small = article_ingest(text="The EU froze €210 billion on Thursday.").article
+    big = article_ingest(text=SAMPLE).article
+    for article in (small, big):
+        # session, user, article with its tagging job and author, statements, mentions.
+        with django_assert_num_queries(5):
+            reviewer_client.get(reverse("article_detail", args=[article.pk]))
+
+
+def test_tagging_endpoint_reports_the_job_state(reviewer_client):
+    article = article_ingest(text=SAMPLE).article
+    data = reviewer_client.get(reverse("article_tagging", args=[article.pk])).json()
+    assert data["state"] in {"queued", "running", "succeeded"}
+
+
+def test_article_list_shows_statement_counts_and_finds_articles_by_statement_text(
+    reviewer_client,
+):
+    article = article_ingest(text=SAMPLE, title="Coalition meeting").article
+    article_ingest(text="Headline\nThe mayor opened 3 parks in 2023.", title="Parks")
+    html = reviewer_client.get(reverse("article_list"), {"q": "immobilised"}).content.decode()
+    assert "Coalition meeting" in html and "Parks" not in html
+    assert f">{article.statements.count()}</td>" in html
+
+
+def test_unknown_article_is_a_404(reviewer_client):
+    assert reviewer_client.get(reverse("article_detail", args=[999])).status_code == 404
