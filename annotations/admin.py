@@ -74,6 +74,14 @@ class TaggingJobAdmin(admin.ModelAdmin):
     search_fields = ("article__title", "last_error")
     list_select_related = ("article",)
     readonly_fields = (
-        "article", "attempts", "last_error", "model_name", "model_version", "queued_at",
-        "started_at", "finished_at", "duration_ms", "mention_count",
+        "article",
+        "attempts",
+        "last_error",
+        "model_name",
+        "model_version",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "mention_count",
     )

@@ -112,9 +112,7 @@ class EntityAlias(models.Model):
 
     class Meta:
         verbose_name_plural = "entity aliases"
-        constraints = [
-            models.UniqueConstraint(fields=["label", "key"], name="entity_alias_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["label", "key"], name="entity_alias_unique")]
 
     def __str__(self) -> str:
         return f"{self.key} → {self.entity_id}"

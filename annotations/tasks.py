@@ -1,6 +1,65 @@
+"""Celery tasks: thin wrappers around annotations.services.tagging.
+
+Delivery guarantees come from the global settings (acks_late, reject_on_worker_lost,
+prefetch 1, soft/hard time limits CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT):
+a message is acknowledged only after the task ran, and put back if the worker process
+died, so tasks must be idempotent, which the services make them.
+"""
+
+import logging
+
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError
+
+from annotations.services.tagging import (
+    article_entities_tag,
+    tagging_job_fail,
+    tagging_job_note_retry,
+    tagging_jobs_requeue_stale,
+)
+
+logger = logging.getLogger(__name__)
+
+# Worth another try: the database restarting or a lost connection, a deadlock, or a
+# concurrent worker merging an entity this one was using (IntegrityError).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, IntegrityError)
 
 
-@shared_task
-def article_tag(article_id: int) -> None:
-    pass
+@shared_task(
+    bind=True,
+    name="annotations.tasks.article_tag",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def article_tag(self, article_id: int) -> None:
+    """Tag the entities of one article. Takes only the id: everything else is read here."""
+    if isinstance(article_id, bool) or not isinstance(article_id, int):
+        logger.error("article_tag: ignoring a non-integer article id %r", article_id)
+        return
+    try:
+        article_entities_tag(article_id=article_id)
+    except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        tagging_job_fail(article_id=article_id, error=f"timed out after {limit} s")
+        raise
+    except TRANSIENT_ERRORS as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries >= self.max_retries:
+            tagging_job_fail(article_id=article_id, error=f"gave up after retries: {error}")
+        else:
+            tagging_job_note_retry(article_id=article_id, error=error)
+        raise  # autoretry_for schedules the retry
+    except Exception as exc:
+        tagging_job_fail(article_id=article_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task(name="annotations.tasks.tagging_jobs_sweep")
+def tagging_jobs_sweep() -> int:
+    """Re-enqueue tagging jobs lost to a broker outage or a dead worker (celery beat)."""
+    return tagging_jobs_requeue_stale()

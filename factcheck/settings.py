@@ -99,7 +99,7 @@ if REDIS_URL:
         # (the periodic sweep re-enqueues stuck jobs sooner).
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 3,
-        "socket_timeout": 10,
+        "socket_timeout": 3,
     }
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -195,8 +195,8 @@ def _is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(name))
 
 
-def _name_rank(name: str) -> tuple[int, int]:
-    # More words, then more characters: "Volodymyr Zelenskyy" over "Zelenskyy".
+def name_rank(name: str) -> tuple[int, int]:
+    """How complete a name is: more words, then more characters ("Volodymyr Zelenskyy")."""
     return (len(name.split()), len(name))
 
 
@@ -222,7 +222,7 @@ def entities_cluster(spans: list[EntitySpan]) -> list[EntityCluster]:
     for span in spans:
         name = entity_name_clean(span.text)
         key = entity_key(span.text)
-        if not key or len(name) > NAME_MAX_CHARS:
+        if not key or len(name) > NAME_MAX_CHARS or len(key) > NAME_MAX_CHARS:
             continue
         group = groups.setdefault((span.label, key), _Group(span.label, key, [], []))
         group.spans.append(span)
@@ -274,7 +274,7 @@ def entities_cluster(spans: list[EntitySpan]) -> list[EntityCluster]:
         names = [n for g in own if g.joined_to is None for n in g.names]
         # The most complete form; among equals the most frequent, then the first seen.
         counts = Counter(names)
-        name = max(names, key=lambda n: (*_name_rank(n), counts[n], -names.index(n)))
+        name = max(names, key=lambda n: (*name_rank(n), counts[n], -names.index(n)))
         cluster_spans = sorted(
             (s if s.label == root.label else _relabel(s, root.label)) for g in own for s in g.spans
         )

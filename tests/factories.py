@@ -1,0 +1,114 @@
+"""factory_boy factories for the annotation models, shared by every test module.
+
+Offsets are kept consistent with the article body: ``body[start:end] == text`` holds for
+every Statement and EntityMention a factory builds. Pass ``phrase="..."`` to point a
+statement or mention at the first occurrence of that text in its article.
+"""
+
+import hashlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from annotations.models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityMention,
+    Statement,
+    TaggingJob,
+)
+from annotations.nlp.entities import entity_key
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"reviewer{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pw-for-tests-only")
+
+
+class ArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Sequence(
+        lambda n: f"Story {n}. The minister said on Monday that 12% of the schools had closed."
+    )
+    body_sha256 = factory.LazyAttribute(lambda a: hashlib.sha256(a.body.encode()).hexdigest())
+    publisher = "Test Desk"
+
+
+def _span(obj) -> tuple[int, int]:
+    body = obj.article.body
+    if obj.phrase is None:  # the first line (or the whole body)
+        end = body.find("\n")
+        return 0, end if end > 0 else len(body)
+    start = body.index(obj.phrase)
+    return start, start + len(obj.phrase)
+
+
+class StatementFactory(DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    class Params:
+        phrase = None
+
+    article = factory.SubFactory(ArticleFactory)
+    start = factory.LazyAttribute(lambda s: _span(s)[0])
+    end = factory.LazyAttribute(lambda s: _span(s)[1])
+    text = factory.LazyAttribute(lambda s: s.article.body[s.start : s.end])
+    order = factory.Sequence(lambda n: n)
+    score = 0.5
+
+
+class EntityFactory(DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    label = "PERSON"
+    name = factory.Faker("name")
+
+
+class EntityAliasFactory(DjangoModelFactory):
+    class Meta:
+        model = EntityAlias
+
+    entity = factory.SubFactory(EntityFactory)
+    label = factory.SelfAttribute("entity.label")
+    key = factory.LazyAttribute(lambda a: entity_key(a.entity.name))
+
+
+class EntityMentionFactory(DjangoModelFactory):
+    """A mention; a reviewer's by default (``source="model"`` for a tagger's)."""
+
+    class Meta:
+        model = EntityMention
+
+    class Params:
+        phrase = None
+
+    article = factory.SubFactory(ArticleFactory)
+    entity = factory.SubFactory(EntityFactory)
+    start = factory.LazyAttribute(lambda m: _span(m)[0])
+    end = factory.LazyAttribute(lambda m: _span(m)[1])
+    text = factory.LazyAttribute(lambda m: m.article.body[m.start : m.end])
+    label = factory.SelfAttribute("entity.label")
+    source = EntityMention.Source.HUMAN
+
+
+class TaggingJobFactory(DjangoModelFactory):
+    class Meta:
+        model = TaggingJob
+        django_get_or_create = ("article",)
+
+    article = factory.SubFactory(ArticleFactory)
+    queued_at = factory.LazyFunction(timezone.now)
