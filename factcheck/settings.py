@@ -107,7 +107,7 @@ if REDIS_URL:
 else:
     # kombu's filesystem transport: messages are files in var/celery/, shared by the web
     # process and the worker on one machine. No server to install.
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),

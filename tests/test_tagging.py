@@ -364,7 +364,8 @@ def test_two_sweeps_re_enqueue_a_lost_job_only_once(tmp_path, stale):
         queued_at=timezone.now() - timedelta(hours=1),
     )
     # A real (file-based) broker, so the published messages can be counted.
-    with celery_broker("filesystem://", data_folder_in=str(queue), data_folder_out=str(queue)):
+    folders = {"data_folder_in": str(queue), "data_folder_out": str(queue)}
+    with celery_broker("filesystem://", **folders, control_folder=str(tmp_path / "control")):
         assert tagging_jobs_requeue_stale(now=stale) == 1
         assert tagging_jobs_requeue_stale(now=stale) == 0
     messages = list(queue.iterdir())

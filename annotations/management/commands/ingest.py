@@ -87,7 +87,8 @@ class Command(BaseCommand):
         verb = "Ingested" if created else "Already ingested"
         self.stdout.write(
             f"{verb} article {article.pk}: {article.title!r} — "
-            f"{len(data['statements'])} checkable statements, tagging {data['tagging']['state']}"
+            f"{pluralize(len(data['statements']), 'checkable statement')}, "
+            f"tagging {data['tagging']['state']}"
         )
         for s in data["statements"]:
             figures = ", ".join(f"{f['text']} ({f['kind']})" for f in s["figures"])
@@ -97,6 +98,10 @@ class Command(BaseCommand):
         if "entities" in data:
             names = sorted({f"{e['entity']} ({e['label']})" for e in data["entities"]})
             self.stdout.write(f"  entities: {', '.join(names) or 'none'}")
+
+
+def pluralize(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def read_article_file(path: Path) -> str:

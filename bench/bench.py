@@ -1,0 +1,134 @@
+"""`make bench`: how fast statements are split and entities tagged, as ratios against a
+baseline measured in the same run (absolute times on a shared machine mean little).
+
+Prints, for the sample article and for N generated articles (default 200):
+- statement splitting time per article (synchronous, at ingestion);
+- entity tagging throughput in words/s for the whole task (spaCy + canonical entities +
+  database writes) beside spaCy's bare ``nlp.pipe`` on the same texts, and their ratio.
+
+Runs against a throwaway test database (PostgreSQL when DATABASE_URL points there).
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from annotations.nlp.entities import nlp_get  # noqa: E402
+from annotations.nlp.statements import statements_detect  # noqa: E402
+from annotations.services.articles import article_ingest  # noqa: E402
+from annotations.services.tagging import article_entities_tag  # noqa: E402
+from factcheck.celery import app as celery_app  # noqa: E402
+
+SAMPLE = (BASE_DIR / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
+
+
+def articles_generate(n: int, *, seed: int = 7) -> list[str]:
+    """The sample's paragraphs shuffled, with every number changed: realistic prose, and
+    a different text (so a different article) each time."""
+    rng = random.Random(seed)
+    paragraphs = SAMPLE.split("\n")
+    texts = [SAMPLE]
+    while len(texts) < n:
+        rng.shuffle(paragraphs)
+        text = "\n".join(paragraphs)
+        texts.append(re.sub(r"\d+", lambda m: str(rng.randint(2, 999)), text))
+    return texts
+
+
+def words(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def bench_split(texts: list[str]) -> None:
+    print("Statement splitting (synchronous, at ingestion)")
+    sample_ms = median_ms(lambda: statements_detect(SAMPLE), 50)
+    print(f"  sample ({words([SAMPLE])} words): {sample_ms:.2f} ms median of 50 (target < 100 ms)")
+    t0 = time.perf_counter()
+    for text in texts:
+        statements_detect(text)
+    per_article = (time.perf_counter() - t0) / len(texts) * 1000
+    print(f"  {len(texts)} articles ({words(texts)} words): {per_article:.2f} ms per article")
+
+
+def bench_tagging(texts: list[str]) -> None:
+    print("Entity tagging: whole task (spaCy + entities + DB writes) vs bare nlp.pipe")
+    print("  (both run the pipeline the worker loads: en_core_web_sm, NER and its tok2vec)")
+    # Ingestion queues tagging on commit; send those messages nowhere, this script runs
+    # the task body itself.
+    celery_app.conf.broker_url = "memory://localhost/"
+    t0 = time.perf_counter()
+    ids = [article_ingest(text=t).article.pk for t in texts]
+    ingest_ms = (time.perf_counter() - t0) / len(texts) * 1000
+    print(f"  ingestion incl. splitting and DB writes: {ingest_ms:.1f} ms per article")
+
+    nlp = nlp_get()  # load once, outside the timings, as a worker does
+    list(nlp.pipe(texts[:2]))
+    n_words = words(texts)
+
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    bare = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for article_id in ids:
+        article_entities_tag(article_id=article_id)
+    task = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    bare = min(bare, time.perf_counter() - t0)
+
+    print(f"  bare nlp.pipe:  {n_words / bare:8.0f} words/s ({bare:.1f} s, best of 2)")
+    print(f"  tagging task:   {n_words / task:8.0f} words/s ({task:.1f} s, one article a task)")
+    print(f"  ratio task/bare: {task / bare:.2f} (target <= 1.30)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=200)
+    args = parser.parse_args()
+    texts = articles_generate(args.articles)
+    vendor = connection.vendor
+    if vendor == "postgresql":  # keep clear of the test suite's database
+        connection.settings_dict["TEST"]["NAME"] = "bench_" + connection.settings_dict["NAME"]
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        print(f"Database: {vendor} (throwaway test database); {os.cpu_count()} CPUs\n")
+        bench_split(texts)
+        print()
+        bench_tagging(texts)
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
