@@ -71,6 +71,15 @@ class Statement(models.Model):
     review_state = models.CharField(
         max_length=12, choices=ReviewState.choices, default=ReviewState.NOT_STARTED
     )
+    dismissed_reason = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_statements",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -78,6 +87,10 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["article", "start"]
+        indexes = [
+            models.Index(fields=["assignee", "assigned_at"], name="statement_queue_idx"),
+            models.Index(fields=["article", "review_state"], name="statement_progress_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="statement_span"),
             models.UniqueConstraint(fields=["article", "start", "end"], name="statement_unique"),
@@ -130,6 +143,9 @@ class EntityMention(models.Model):
     text = models.CharField(max_length=500)
     label = models.CharField(max_length=20)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MODEL)
+    # A reviewer's "remove": a human tombstone on the span, so the next tagging run (which
+    # skips spans with human mentions) does not bring the model's mention back.
+    removed = models.BooleanField(default=False)
     model_name = models.CharField(max_length=100, blank=True)
     model_version = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(
@@ -188,3 +204,83 @@ class TaggingJob(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class Verdict(models.Model):
+    """The reviewer's verdict on one statement: rating, explanation and sources.
+
+    ``version`` grows by one on every save; a save must name the version it started from,
+    so two people editing at once get a conflict instead of a silent overwrite.
+    The review state itself lives on the statement (Statement.review_state).
+    """
+
+    class Rating(models.TextChoices):
+        TRUE = "true", "True"
+        MOSTLY_TRUE = "mostly_true", "Mostly true"
+        HALF_TRUE = "half_true", "Half true"
+        MOSTLY_FALSE = "mostly_false", "Mostly false"
+        FALSE = "false", "False"
+        MISLEADING = "misleading", "Misleading"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    explanation = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_edited"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display() or 'No rating'} (v{self.version})"
+
+
+class VerdictSource(models.Model):
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    accessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["verdict", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ReviewEvent(models.Model):
+    """Append-only history of a statement: every save and every transition, who and when,
+    with the verdict as it was at that moment."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", "Saved draft"
+        SUBMITTED = "submitted", "Submitted for approval"
+        DISMISSED = "dismissed", "Dismissed as not checkable"
+        RESTORED = "restored", "Restored"
+        ASSIGNED = "assigned", "Assigned"
+        ADDED = "added", "Added by a reviewer"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    verdict_version = models.PositiveIntegerField(null=True, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["statement", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"

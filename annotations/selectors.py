@@ -3,21 +3,45 @@ fixed number of queries."""
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from annotations.models import Article, EntityMention, Statement, TaggingJob
+from annotations.roles import REVIEWERS, user_has_desk_role
 
 
-def article_list(*, search: str = "") -> QuerySet[Article]:
-    """Articles newest first, with their statement counts and tagging state in one query."""
-    qs = Article.objects.select_related("tagging_job").annotate(
-        statement_count=Count("statements", distinct=True),
-    )
+def article_list(
+    *, user, search: str = "", state: str = "", mine: bool = False
+) -> QuerySet[Article]:
+    """Articles newest first, as a user in Reviewers or Editors may see them (others see
+    none). Filters use subqueries, not joins, so no DISTINCT or GROUP BY is needed and the
+    paginator's COUNT stays cheap with thousands of articles."""
+    if not user_has_desk_role(user):
+        return Article.objects.none()
+    qs = Article.objects.select_related("tagging_job").defer("body")
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(statements__text__icontains=search))
-        qs = qs.distinct()
-    # Explicit: Meta.ordering is ignored in GROUP BY queries.
-    return qs.defer("body").order_by("-created_at", "-id")
+        matching = Statement.objects.filter(text__icontains=search).values("article_id")
+        qs = qs.filter(Q(title__icontains=search) | Q(pk__in=matching))
+    if state:
+        qs = qs.filter(pk__in=Statement.objects.filter(review_state=state).values("article_id"))
+    if mine:
+        qs = qs.filter(pk__in=Statement.objects.filter(assignee=user).values("article_id"))
+    return qs.order_by("-created_at", "-id")
+
+
+def article_progress(*, article_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Statement counts by review state for the given articles, in one query."""
+    progress: dict[int, dict[str, int]] = {pk: {"total": 0} for pk in article_ids}
+    rows = (
+        Statement.objects.filter(article_id__in=article_ids)
+        .values_list("article_id", "review_state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for article_id, state, n in rows:
+        progress[article_id][state] = n
+        progress[article_id]["total"] += n
+    return progress
 
 
 def article_get(*, article_id: int) -> Article | None:
@@ -25,14 +49,57 @@ def article_get(*, article_id: int) -> Article | None:
 
 
 def statement_list(*, article: Article) -> list[Statement]:
-    return list(Statement.objects.filter(article=article).order_by("start", "end"))
+    """The article's statements in text order, each with its verdict and assignee."""
+    return list(
+        Statement.objects.filter(article=article)
+        .select_related("verdict", "assignee")
+        .order_by("start", "end")
+    )
 
 
 def mention_list(*, article: Article) -> list[EntityMention]:
+    """Entity mentions to show: a reviewer's removals (tombstones) are left out."""
     return list(
-        EntityMention.objects.filter(article=article)
+        EntityMention.objects.filter(article=article, removed=False)
         .select_related("entity")
         .order_by("start", "end")
+    )
+
+
+def statement_for_panel(*, statement_id: int) -> Statement | None:
+    """One statement with its verdict, the verdict's sources and its last editor."""
+    return (
+        Statement.objects.select_related(
+            "article", "assignee", "verdict__last_edited_by", "verdict__author"
+        )
+        .prefetch_related("verdict__sources")
+        .filter(pk=statement_id)
+        .first()
+    )
+
+
+def reviewer_list() -> list:
+    """Active members of Reviewers, for the "Assign to" menu."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=REVIEWERS)
+        .order_by("username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+def queue_for(*, user) -> list[Statement]:
+    """The statements assigned to ``user`` that still need work, oldest assignment first."""
+    open_states = [
+        Statement.ReviewState.NOT_STARTED,
+        Statement.ReviewState.DRAFT,
+        Statement.ReviewState.RETURNED,
+    ]
+    return list(
+        Statement.objects.filter(assignee=user, review_state__in=open_states)
+        .select_related("article", "verdict")
+        .defer("article__body")
+        .order_by("assigned_at", "id")
     )
 
 

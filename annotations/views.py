@@ -2,20 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from annotations.forms import ArticleForm
-from annotations.layout import article_layout
-from annotations.models import Article
-from annotations.selectors import (
-    article_get,
-    article_list,
-    mention_list,
-    statement_list,
-    tagging_state,
-)
+from annotations.models import Article, Statement
+from annotations.roles import DeskRoleRequiredMixin, user_has_desk_role
+from annotations.selectors import article_list, article_progress, queue_for
 from annotations.services.articles import ArticleInputError, article_ingest
 
 ARTICLES_PER_PAGE = 50
@@ -23,14 +17,39 @@ ARTICLES_PER_PAGE = 50
 
 class ArticleListView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        search = request.GET.get("q", "").strip()
-        page = Paginator(article_list(search=search), ARTICLES_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
-        return render(request, "annotations/article_list.html", {"page": page, "q": search})
+        search = request.GET.get("q", "").strip()[:200]
+        state = request.GET.get("state", "")
+        if state not in Statement.ReviewState.values:
+            state = ""
+        mine = request.GET.get("mine") == "1"
+        articles = article_list(user=request.user, search=search, state=state, mine=mine)
+        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        progress = article_progress(article_ids=[a.pk for a in page.object_list])
+        for article in page.object_list:
+            article.progress = progress[article.pk]
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        context = {
+            "page": page,
+            "q": search,
+            "state": state,
+            "mine": mine,
+            "states": Statement.ReviewState.choices,
+            "filter_query": filters.urlencode(),
+            "has_role": user_has_desk_role(request.user),
+        }
+        return render(request, "annotations/article_list.html", context)
 
 
-class ArticleCreateView(View):
+class QueueView(DeskRoleRequiredMixin, View):
+    """My queue: statements assigned to me that still need work, oldest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        statements = queue_for(user=request.user)
+        return render(request, "annotations/queue.html", {"statements": statements})
+
+
+class ArticleCreateView(DeskRoleRequiredMixin, View):
     template_name = "annotations/article_form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -59,51 +78,3 @@ class ArticleCreateView(View):
         else:
             messages.info(request, "This text was already here: showing the existing article.")
         return redirect("article_detail", pk=result.article.pk)
-
-
-def _article_or_404(pk: int) -> Article:
-    article = article_get(article_id=pk)
-    if article is None:
-        raise Http404("No such article.")
-    return article
-
-
-def _text_context(article: Article) -> dict:
-    statements = statement_list(article=article)
-    mentions = mention_list(article=article)
-    return {
-        "article": article,
-        "statements": statements,
-        "mention_count": len(mentions),
-        "paragraphs": article_layout(body=article.body, statements=statements, mentions=mentions),
-        "tagging": getattr(article, "tagging_job", None),
-    }
-
-
-class ArticleDetailView(View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        context = _text_context(_article_or_404(pk))
-        return render(request, "annotations/article_detail.html", context)
-
-
-class ArticleTextView(View):
-    """The highlighted text alone, swapped in by the page when tagging finishes."""
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        context = _text_context(_article_or_404(pk))
-        return render(request, "annotations/_article_text.html", context)
-
-
-class ArticleTaggingView(View):
-    """Tagging state as JSON, polled by the article page while tagging is pending."""
-
-    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
-        article = _article_or_404(pk)
-        job = getattr(article, "tagging_job", None)
-        return JsonResponse(
-            {
-                "state": tagging_state(article=article),
-                "mention_count": job.mention_count if job else 0,
-                "last_error": job.last_error if job else "",
-            }
-        )

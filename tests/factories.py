@@ -9,6 +9,7 @@ import hashlib
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -19,8 +20,11 @@ from annotations.models import (
     EntityMention,
     Statement,
     TaggingJob,
+    Verdict,
+    VerdictSource,
 )
 from annotations.nlp.entities import entity_key
+from annotations.roles import EDITORS, REVIEWERS
 
 
 class UserFactory(DjangoModelFactory):
@@ -32,6 +36,26 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"reviewer{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("pw-for-tests-only")
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        """``UserFactory(roles=["Reviewers"])`` puts the user in those groups."""
+        for name in extracted or () if create else ():
+            _join(user, name)
+
+
+class ReviewerFactory(UserFactory):
+    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, REVIEWERS))
+
+
+class EditorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, EDITORS))
+
+
+def _join(user, group_name: str) -> None:
+    # get_or_create: transactional tests flush the groups the data migration made.
+    user.groups.add(Group.objects.get_or_create(name=group_name)[0])
 
 
 class ArticleFactory(DjangoModelFactory):
@@ -112,3 +136,24 @@ class TaggingJobFactory(DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     queued_at = factory.LazyFunction(timezone.now)
+
+
+class VerdictFactory(DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    statement = factory.SubFactory(StatementFactory, review_state=Statement.ReviewState.DRAFT)
+    rating = Verdict.Rating.MOSTLY_TRUE
+    explanation = "The figure matches the official statement."
+    author = factory.SubFactory(ReviewerFactory)
+    last_edited_by = factory.SelfAttribute("author")
+
+
+class VerdictSourceFactory(DjangoModelFactory):
+    class Meta:
+        model = VerdictSource
+
+    verdict = factory.SubFactory(VerdictFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    title = "Official statement"
+    accessed_at = factory.LazyFunction(timezone.now)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from annotations.models import Article
 from annotations.services.articles import article_ingest
+from tests.factories import ReviewerFactory
 
 SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
 
@@ -14,9 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer_client(client, django_user_model):
-    user = django_user_model.objects.create_user("rita", password="pw-for-tests-only")
-    client.force_login(user)
+def reviewer_client(client):
+    client.force_login(ReviewerFactory(username="rita"))
     return client
 
 
@@ -97,8 +97,9 @@ def test_article_page_uses_the_same_number_of_queries_whatever_the_article_size(
     small = article_ingest(text="The EU froze €210 billion on Thursday.").article
     big = article_ingest(text=SAMPLE).article
     for article in (small, big):
-        # session, user, article with its tagging job and author, statements, mentions.
-        with django_assert_num_queries(5):
+        # session, user, user's groups, article with its tagging job and author,
+        # statements with verdicts, mentions.
+        with django_assert_num_queries(6):
             reviewer_client.get(reverse("article_detail", args=[article.pk]))
 
 
