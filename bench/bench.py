@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
@@ -112,6 +113,77 @@ def bench_tagging(texts: list[str]) -> None:
     print(f"  ratio task/bare: {task / bare:.2f} (target <= 1.30)")
 
 
+def article_big_create() -> int:
+    """An article with 200 statements and 1,000 entity mentions, built directly."""
+    from annotations.models import Article, Entity, EntityMention, Statement
+
+    sentence = "Minister {i} told Anna Berg in Paris that the EU paid €{i} million on Monday."
+    lines = [sentence.format(i=i) for i in range(200)]
+    body = "\n".join(lines)
+    article = Article.objects.create(title="Big", body=body, body_sha256=f"bench-{len(body)}")
+    entities = {
+        label: Entity.objects.create(label=label, name=label.title())
+        for label in ("PERSON", "GPE", "ORG", "MONEY", "DATE")
+    }
+    statements, mentions, offset = [], [], 0
+    for line in lines:
+        statements.append(
+            Statement(
+                article=article,
+                start=offset,
+                end=offset + len(line),
+                text=line,
+                order=0,
+                score=0.9,
+                reasons=["money figure"],
+            )
+        )
+        for phrase, label in (
+            ("Anna Berg", "PERSON"),
+            ("Paris", "GPE"),
+            ("EU", "ORG"),
+            ("million", "MONEY"),
+            ("Monday", "DATE"),
+        ):
+            start = offset + line.index(phrase)
+            mentions.append(
+                EntityMention(
+                    article=article,
+                    entity=entities[label],
+                    start=start,
+                    end=start + len(phrase),
+                    text=phrase,
+                    label=label,
+                )
+            )
+        offset += len(line) + 1
+    Statement.objects.bulk_create(statements)
+    EntityMention.objects.bulk_create(mentions)
+    return article.pk
+
+
+def bench_render() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from annotations.models import Article
+    from annotations.roles import REVIEWERS
+
+    print("Review page server render (Django test client, median of 20)")
+    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+    user = User.objects.create_user("bench-reviewer")
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
+    client = Client()
+    client.force_login(user)
+    sample_id = Article.objects.order_by("id").values_list("id", flat=True).first()
+    big_id = article_big_create()
+    for label, pk in (("sample article", sample_id), ("200 statements, 1,000 mentions", big_id)):
+        url = f"/articles/{pk}/"
+        assert client.get(url).status_code == 200
+        print(f"  {label}: {median_ms(lambda url=url: client.get(url), 20):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=200)
@@ -126,6 +198,8 @@ def main() -> None:
         bench_split(texts)
         print()
         bench_tagging(texts)
+        print()
+        bench_render()
     finally:
         teardown_databases(old_config, verbosity=0)
 

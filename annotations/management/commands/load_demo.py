@@ -5,9 +5,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from annotations.models import Article
+from annotations.roles import REVIEWERS
 from annotations.services.articles import article_ingest
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         user.set_password(password)
         user.save()
+        user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
         self.stdout.write(
             self.style.SUCCESS(f"Demo reviewer: username {DEMO_USERNAME!r}, password {password!r}")
         )
