@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from annotations.models import Article, Entity, EntityAlias, EntityMention, Statement, TaggingJob
+from annotations.models import (
+    Article,
+    Entity,
+    EntityAlias,
+    EntityMention,
+    PublishedVerdict,
+    ReviewEvent,
+    Statement,
+    TaggingJob,
+    Verdict,
+    VerdictSource,
+)
 
 
 class StatementInline(admin.TabularInline):
@@ -85,3 +96,63 @@ class TaggingJobAdmin(admin.ModelAdmin):
         "duration_ms",
         "mention_count",
     )
+
+
+class VerdictSourceInline(admin.TabularInline):
+    model = VerdictSource
+    extra = 0
+    readonly_fields = ("accessed_at",)
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    """Verdicts change through the review workflow (it keeps the history), so here they
+    are read-only."""
+
+    list_display = ("statement", "rating", "version", "author", "last_edited_by", "updated_at")
+    list_filter = ("rating",)
+    search_fields = ("statement__text", "explanation")
+    list_select_related = ("statement", "author", "last_edited_by")
+    inlines = [VerdictSourceInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(PublishedVerdict)
+class PublishedVerdictAdmin(admin.ModelAdmin):
+    list_display = ("statement", "rating", "published_at", "corrected_at", "withdrawn_at")
+    list_filter = ("rating",)
+    search_fields = ("statement__text",)
+    list_select_related = ("statement",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """The history is append-only: viewable here, never editable or deletable."""
+
+    list_display = ("created_at", "statement", "action", "actor", "from_state", "to_state")
+    list_filter = ("action",)
+    search_fields = ("statement__text", "note", "actor__username")
+    list_select_related = ("statement", "actor")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -54,6 +54,7 @@ class Statement(models.Model):
         SUBMITTED = "submitted", "Submitted"
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
         DISMISSED = "dismissed", "Dismissed"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="statements")
@@ -206,6 +207,18 @@ class TaggingJob(models.Model):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
 
 
+class HistoryIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a history entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise HistoryIsAppendOnly("History entries cannot be changed.")
+
+    def delete(self):
+        raise HistoryIsAppendOnly("History entries cannot be deleted.")
+
+
 class Verdict(models.Model):
     """The reviewer's verdict on one statement: rating, explanation and sources.
 
@@ -268,8 +281,14 @@ class ReviewEvent(models.Model):
         RESTORED = "restored", "Restored"
         ASSIGNED = "assigned", "Assigned"
         ADDED = "added", "Added by a reviewer"
+        APPROVED = "approved", "Approved and published"
+        RETURNED = "returned", "Returned to reviewer"
+        CORRECTION = "correction", "Correction started"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: the history outlives nothing it describes; a statement (or article) with
+    # history cannot be deleted.
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=12, blank=True)
@@ -279,8 +298,58 @@ class ReviewEvent(models.Model):
     snapshot = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["statement", "created_at", "id"]
+        indexes = [models.Index(fields=["action", "created_at"], name="event_action_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise HistoryIsAppendOnly("A history entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise HistoryIsAppendOnly("A history entry cannot be deleted.")
+
+
+class PublishedVerdict(models.Model):
+    """What partners see: a copy of the verdict taken when an editor approved it.
+
+    The working Verdict can be revised (a correction) without touching this row until the
+    revision is approved; then it is replaced and marked corrected. Withdrawal keeps the
+    row (partners need the tombstone) with withdrawn_at set.
+    """
+
+    statement = models.OneToOneField(Statement, on_delete=models.PROTECT, related_name="published")
+    rating = models.CharField(max_length=20, choices=Verdict.Rating.choices)
+    explanation = models.TextField()
+    sources = models.JSONField(default=list)
+    verdict_version = models.PositiveIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    first_published_at = models.DateTimeField()
+    published_at = models.DateTimeField(help_text="When this version was approved.")
+    # dateModified for partners: moves on publication, correction and withdrawal.
+    modified_at = models.DateTimeField(db_index=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    correction_count = models.PositiveIntegerField(default=0)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["modified_at", "id"], name="published_sync_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}: {self.statement_id}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

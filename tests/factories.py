@@ -44,13 +44,23 @@ class UserFactory(DjangoModelFactory):
             _join(user, name)
 
 
+def _roles_with(group_name: str):
+    """Post-generation hook: join ``group_name`` plus any extra ``roles=[...]``."""
+
+    def join(user, create, extracted, **kwargs):
+        for name in (group_name, *(extracted or ())):
+            _join(user, name)
+
+    return factory.PostGeneration(join)
+
+
 class ReviewerFactory(UserFactory):
-    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, REVIEWERS))
+    roles = _roles_with(REVIEWERS)
 
 
 class EditorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"editor{n}")
-    roles = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, EDITORS))
+    roles = _roles_with(EDITORS)
 
 
 def _join(user, group_name: str) -> None:

@@ -90,7 +90,7 @@ def verdict_save(
     if submit:
         _submission_check(rating=rating, explanation=explanation, sources=sources)
     with transaction.atomic():
-        statement = _statement_lock(statement_id)
+        statement = statement_lock(statement_id)
         verdict = Verdict.objects.filter(statement=statement).first()
         if statement.review_state not in EDITABLE_STATES:
             raise ReviewConflict(
@@ -115,7 +115,7 @@ def verdict_save(
         saved_sources = _sources_replace(verdict=verdict, sources=sources, now=now)
 
         to_state = State.SUBMITTED if submit else State.DRAFT
-        _event_record(
+        event_record(
             statement=statement,
             user=user,
             action=ReviewEvent.Action.SUBMITTED if submit else ReviewEvent.Action.SAVED,
@@ -195,14 +195,14 @@ def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
     if not reason.strip():
         raise ReviewError("Say why this statement is not checkable.", field="reason")
     with transaction.atomic():
-        statement = _statement_lock(statement_id)
+        statement = statement_lock(statement_id)
         if statement.review_state not in DISMISSABLE_STATES:
             raise ReviewConflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "it can't be dismissed now."
             )
         statement.dismissed_reason = reason.strip()
-        _event_record(
+        event_record(
             statement=statement,
             user=user,
             action=ReviewEvent.Action.DISMISSED,
@@ -216,12 +216,12 @@ def statement_restore(*, statement_id: int, user) -> Statement:
     """Undo a dismissal: back to draft if it has a verdict, else not started."""
     _require_reviewer(user)
     with transaction.atomic():
-        statement = _statement_lock(statement_id)
+        statement = statement_lock(statement_id)
         if statement.review_state != State.DISMISSED:
             raise ReviewConflict("This statement is not dismissed.")
         has_verdict = Verdict.objects.filter(statement=statement).exists()
         statement.dismissed_reason = ""
-        _event_record(
+        event_record(
             statement=statement,
             user=user,
             action=ReviewEvent.Action.RESTORED,
@@ -240,10 +240,10 @@ def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Sta
         if assignee is None or not user_is_reviewer(assignee):
             raise ReviewError("Statements can only be assigned to reviewers.", field="assignee")
     with transaction.atomic():
-        statement = _statement_lock(statement_id)
+        statement = statement_lock(statement_id)
         statement.assignee = assignee
         statement.assigned_at = timezone.now() if assignee else None
-        _event_record(
+        event_record(
             statement=statement,
             user=user,
             action=ReviewEvent.Action.ASSIGNED,
@@ -302,7 +302,7 @@ def statement_add(*, article_id: int, user, start: int, end: int) -> Statement:
             origin=Statement.Origin.HUMAN,
             created_by=user,
         )
-        _event_record(
+        event_record(
             statement=statement,
             user=user,
             action=ReviewEvent.Action.ADDED,
@@ -388,7 +388,8 @@ def _require_reviewer(user) -> None:
         raise ReviewForbidden("Only members of Reviewers can do this.")
 
 
-def _statement_lock(statement_id: int) -> Statement:
+def statement_lock(statement_id: int) -> Statement:
+    """Lock and return the statement (inside the caller's transaction)."""
     # Row lock: concurrent writes to one statement's review run one after the other, and
     # each sees the state the previous one left.
     statement = Statement.objects.select_for_update().filter(pk=statement_id).first()
@@ -409,7 +410,7 @@ def _mention_lock(mention_id: int) -> EntityMention:
     return mention
 
 
-def _event_record(
+def event_record(
     *,
     statement: Statement,
     user,
