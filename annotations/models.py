@@ -7,6 +7,7 @@ ingested and never rewritten: ``article.body[x.start:x.end] == x.text`` always h
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class Article(models.Model):
@@ -39,6 +40,9 @@ class Article(models.Model):
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+    def get_review_url(self) -> str:
+        return reverse("article_detail", args=[self.pk])
 
 
 class Statement(models.Model):

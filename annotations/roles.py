@@ -48,3 +48,12 @@ class DeskRoleRequiredMixin:
                 "Your account is not in Reviewers or Editors. Ask an administrator to add you."
             )
         return super().dispatch(request, *args, **kwargs)
+
+
+class EditorRequiredMixin:
+    """For views: members of Editors only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_is_editor(request.user):
+            raise PermissionDenied("Only members of Editors can open this page.")
+        return super().dispatch(request, *args, **kwargs)

@@ -58,6 +58,16 @@ def returned_note(*, statement_id: int) -> ReviewEvent | None:
     )
 
 
+def returned_notes(*, statement_ids: list[int]) -> dict[int, ReviewEvent]:
+    """The latest "returned" entry of each statement, in one query."""
+    events = (
+        ReviewEvent.objects.filter(statement_id__in=statement_ids, action=Action.RETURNED)
+        .select_related("actor")
+        .order_by("statement_id", "id")
+    )
+    return {e.statement_id: e for e in events}  # later entries overwrite earlier ones
+
+
 @dataclass(frozen=True)
 class DayCount:
     day: date

@@ -10,6 +10,7 @@ from annotations.forms import ArticleForm
 from annotations.models import Article, Statement
 from annotations.roles import DeskRoleRequiredMixin, user_has_desk_role
 from annotations.selectors import article_list, article_progress, queue_for
+from annotations.selectors_editorial import returned_notes
 from annotations.services.articles import ArticleInputError, article_ingest
 
 ARTICLES_PER_PAGE = 50
@@ -46,6 +47,9 @@ class QueueView(DeskRoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         statements = queue_for(user=request.user)
+        notes = returned_notes(statement_ids=[s.pk for s in statements])
+        for statement in statements:
+            statement.returned_note = notes.get(statement.pk)
         return render(request, "annotations/queue.html", {"statements": statements})
 
 

@@ -1,0 +1,62 @@
+"""What a correction changes compared with the published verdict, for the approval view."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DiffPiece:
+    op: str  # "same", "added", "removed"
+    text: str
+
+
+@dataclass(frozen=True)
+class VerdictChanges:
+    rating: tuple[str, str] | None  # (published, proposed) labels when they differ
+    explanation: list[DiffPiece]  # word-level
+    explanation_changed: bool
+    sources_added: list[dict]
+    sources_removed: list[dict]
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.rating or self.explanation_changed or self.sources_added or self.sources_removed
+        )
+
+
+def text_diff(old: str, new: str) -> list[DiffPiece]:
+    """Word-level diff keeping white space, so the pieces join back into either text."""
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    pieces: list[DiffPiece] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(DiffPiece("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(DiffPiece("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(DiffPiece("added", "".join(b[j1:j2])))
+    return pieces
+
+
+def verdict_changes(
+    *,
+    published_rating: str,
+    published_explanation: str,
+    published_sources: list[dict],
+    rating: str,
+    explanation: str,
+    sources: list[dict],
+) -> VerdictChanges:
+    """Ratings are passed as display labels; sources as dicts with at least "url"."""
+    old_urls = {s["url"] for s in published_sources}
+    new_urls = {s["url"] for s in sources}
+    return VerdictChanges(
+        rating=(published_rating, rating) if published_rating != rating else None,
+        explanation=text_diff(published_explanation, explanation),
+        explanation_changed=published_explanation != explanation,
+        sources_added=[s for s in sources if s["url"] not in old_urls],
+        sources_removed=[s for s in published_sources if s["url"] not in new_urls],
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from annotations import editorial_views as views
+
+urlpatterns = [
+    path("approvals/", views.ApprovalsView.as_view(), name="approvals"),
+    path("approvals/<int:pk>/", views.ApprovalDetailView.as_view(), name="approval_detail"),
+    path(
+        "statements/<int:pk>/record/", views.StatementRecordView.as_view(), name="statement_record"
+    ),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+]
