@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def role_groups_ensure(sender, **kwargs) -> None:
+    """Create the Reviewers and Editors groups after every migrate (migration 0003 made
+    them once; test databases flushed between transactional tests need them again)."""
+    from django.contrib.auth.models import Group
+
+    from annotations.roles import EDITORS, REVIEWERS
+
+    for name in (REVIEWERS, EDITORS):
+        Group.objects.get_or_create(name=name)
 
 
 class AnnotationsConfig(AppConfig):
     name = "annotations"
     verbose_name = "Fact-check annotations"
+
+    def ready(self) -> None:
+        post_migrate.connect(role_groups_ensure, sender=self)

@@ -9,10 +9,13 @@ Two ways to run, one code path:
 - production: DATABASE_URL=postgres://..., REDIS_URL=redis://..., gunicorn, N workers.
 """
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from environs import Env
+from environs import Env, validate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -39,12 +42,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
+    "axes",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -52,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -67,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "annotations.context_processors.desk",
             ],
         },
     },
@@ -174,9 +183,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses to authenticate a locked-out username+IP before the model
+# backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Login throttling (django-axes) -----------------------------------------------------
+# Failed log-ins are counted in the database per username+IP pair; the 5th failure locks
+# that pair out for 15 minutes (a failure during the lockout starts the 15 minutes again),
+# and a successful log-in clears the count. AXES_ENABLED=0 turns it off (the unit tests
+# do, so that `client.login()`, which passes no request, works; see pyproject.toml).
+AXES_ENABLED = env.bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on stderr (it would precede every command's output)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address is REMOTE_ADDR, unless the site sits behind this many reverse proxies
+# that each append to X-Forwarded-For: then it is the entry the outermost proxy added.
+# Leave it at 0 when the app is reachable directly: anyone can send X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, validate=validate.Range(min=0))
+
+
+def _client_ip_address(request) -> str | None:
+    """The client's IP address for django-axes (TRUSTED_PROXY_COUNT > 0 only)."""
+    remote_addr = request.META.get("REMOTE_ADDR")
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < TRUSTED_PROXY_COUNT:
+        return remote_addr
+    candidate = forwarded[-TRUSTED_PROXY_COUNT]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote_addr
+
+
+if TRUSTED_PROXY_COUNT:
+    AXES_CLIENT_IP_CALLABLE = _client_ip_address
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+# Only this site's own files: no inline <script>, no on*= handlers, no style= attributes,
+# no eval. Pages load JS and CSS from static/ only; keep it that way (no inline code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", "UTC")
