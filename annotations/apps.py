@@ -19,3 +19,4 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(role_groups_ensure, sender=self)
+        from annotations.api import schema  # noqa: F401  (registers the OpenAPI extension)

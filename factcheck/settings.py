@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "axes",
     "annotations",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every non-streaming GET, and 304 for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,10 +266,48 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Partner API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "annotations.api.authentication.PartnerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.CanReadPublished"],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.PartnerRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check workbench partner API",
+    "DESCRIPTION": (
+        "Published fact-check verdicts as schema.org ClaimReview. Authenticate with "
+        "`Authorization: Bearer <token>` (`manage.py partner_token NAME`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# The fact-checking organisation named as ClaimReview author, and this site's public root
+# (ClaimReview urls point at it).
+FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", "Fact-check desk")
+_http_url = validate.URL(schemes={"http", "https"}, require_tld=False)
+FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", "http://127.0.0.1:8000/", validate=_http_url)
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000", validate=_http_url).rstrip("/")
+# Incremental sync only serves records modified at least this long ago, so a record whose
+# transaction committed late (with an earlier modified_at) is never skipped by a cursor.
+API_SYNC_LAG_SECONDS = env.float("API_SYNC_LAG_SECONDS", 2.0)
+API_MAX_PAGE_SIZE = 500
+# Webhooks never go to loopback, private or link-local addresses unless this is on (tests,
+# or a partner inside your own network).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+WEBHOOK_RETRY_FOR_SECONDS = env.int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", True)

@@ -1,0 +1,1 @@
+"""The partner API (/api/v1/): published verdicts as schema.org ClaimReview."""

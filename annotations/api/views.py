@@ -1,0 +1,264 @@
+"""The partner API views: one class per resource, explicit input and output serializers,
+logic in selectors and services."""
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.api import serializers as s
+from annotations.api.claimreview import RATING_VALUES, claimreview_or_tombstone
+from annotations.api.pagination import ArticleCursorPagination, SyncCursorPagination
+from annotations.api.permissions import CanIngest
+from annotations.api.selectors import (
+    api_article_get,
+    api_article_list,
+    claimreview_list,
+    export_rows,
+)
+from annotations.models import Article, PublishedVerdict
+from annotations.services.articles import article_ingest
+
+CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
+    component_name="ClaimReviewOrTombstone",
+    serializers=[s.ClaimReviewSerializer, s.TombstoneSerializer],
+    resource_type_field_name=None,
+)
+FILTER_PARAMETERS = [
+    OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
+    OpenApiParameter(
+        "verdict", str, enum=[v for v, _ in PublishedVerdict._meta.get_field("rating").choices]
+    ),
+    OpenApiParameter("article", int),
+    OpenApiParameter("entity", int, description="Canonical entity id"),
+]
+CLAIMREVIEW_EXAMPLE = OpenApiExample(
+    "A published verdict",
+    value={
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "id": 7,
+        "url": "https://factcheck.example.org/verdicts/7/",
+        "claimReviewed": "The EU holds €210 billion in immobilised Russian assets.",
+        "datePublished": "2026-11-20T09:12:00+00:00",
+        "dateModified": "2026-11-20T09:12:00+00:00",
+        "author": {
+            "@type": "Organization",
+            "name": "Fact-check desk",
+            "url": "https://factcheck.example.org/",
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": "Mostly true",
+            "ratingValue": 4,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "reviewBody": "The Commission's figure is €210 billion; most is held in Belgium.",
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": {"@type": "NewsArticle", "headline": "Coalition of the Willing meets"},
+        },
+        "citation": [{"@type": "CreativeWork", "url": "https://ec.europa.eu/"}],
+        "withdrawn": False,
+    },
+    response_only=True,
+)
+
+
+def _filters(request: Request) -> dict:
+    params = s.ClaimReviewFilterSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+class ClaimReviewListView(ListAPIView):
+    """Published verdicts as ClaimReview, in modification order (cursor pagination)."""
+
+    pagination_class = SyncCursorPagination
+    serializer_class = s.ClaimReviewSerializer
+
+    def get_queryset(self):
+        return claimreview_list(**_filters(self.request))
+
+    @extend_schema(
+        operation_id="claimreviews_list",
+        parameters=FILTER_PARAMETERS,
+        responses=CLAIMREVIEW_OR_TOMBSTONE,
+        examples=[CLAIMREVIEW_EXAMPLE],
+        description=(
+            "Published verdicts in modification order, then id. Keep the `next` cursor (or "
+            "the last `dateModified` as `updated_since`) to sync incrementally: no record is "
+            "missed or repeated while editors publish. A corrected verdict comes back with a "
+            "new `dateModified`; a withdrawn one as a tombstone `{id, withdrawn, withdrawnAt}`."
+            " Rating scale: True 5, Mostly true 4, Half true 3, Mostly false 2, False 1; "
+            "Misleading and Unverifiable have `alternateName` only."
+        ),
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ClaimReviewDetailView(APIView):
+    @extend_schema(
+        operation_id="claimreviews_retrieve",
+        responses=CLAIMREVIEW_OR_TOMBSTONE,
+        examples=[CLAIMREVIEW_EXAMPLE],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        published = claimreview_list().filter(pk=pk).first()
+        if published is None:
+            raise NotFound("No published verdict with this id.")
+        return Response(s.ClaimReviewSerializer(published).data)
+
+
+class ArticleListView(ListAPIView):
+    """Articles with published verdicts; POST ingests an article (trusted clients)."""
+
+    permission_classes = [CanIngest]
+    pagination_class = ArticleCursorPagination
+    serializer_class = s.ArticleListOutSerializer
+
+    def get_queryset(self):
+        return api_article_list()
+
+    @extend_schema(operation_id="articles_list")
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="articles_create",
+        request=s.ArticleInSerializer,
+        responses={201: s.IngestedArticleSerializer, 200: s.IngestedArticleSerializer},
+        description="Ingest an article and get its detected statements back. The same text "
+        "sent again returns the existing article with 200.",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.ArticleInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if getattr(request.user, "pk", None) else None
+        result = article_ingest(**data.validated_data, channel=Article.Channel.API, created_by=user)
+        article = result.article
+        article.created = result.created
+        article.detected_statements = list(article.statements.order_by("start"))
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(s.IngestedArticleSerializer(article).data, status=code)
+
+
+class ArticleDetailView(APIView):
+    @extend_schema(operation_id="articles_retrieve", responses=s.ArticleDetailOutSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        article = api_article_get(article_id=pk)
+        if article is None:
+            raise NotFound("No article with published verdicts has this id.")
+        return Response(s.ArticleDetailOutSerializer(article).data)
+
+
+CSV_COLUMNS = [
+    "id",
+    "url",
+    "claimReviewed",
+    "verdict",
+    "ratingValue",
+    "datePublished",
+    "dateModified",
+    "withdrawn",
+    "withdrawnAt",
+    "speaker",
+    "articleUrl",
+    "articleHeadline",
+    "reviewBody",
+    "sources",
+]
+
+
+def _csv_row(published: PublishedVerdict) -> list:
+    data = claimreview_or_tombstone(published)
+    if data["withdrawn"]:
+        return [
+            data["id"],
+            data["url"],
+            "",
+            "",
+            "",
+            "",
+            data["dateModified"],
+            "true",
+            data["withdrawnAt"],
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    claim = data["itemReviewed"]
+    return [
+        data["id"],
+        data["url"],
+        data["claimReviewed"],
+        data["reviewRating"]["alternateName"],
+        RATING_VALUES.get(published.rating, ""),
+        data["datePublished"],
+        data["dateModified"],
+        "false",
+        "",
+        claim.get("author", {}).get("name", ""),
+        claim["appearance"].get("url", ""),
+        claim["appearance"]["headline"],
+        data["reviewBody"],
+        " ".join(c["url"] for c in data["citation"]),
+    ]
+
+
+class _Echo:
+    """csv.writer writes to this and gets the line back, so rows can be streamed."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+class ExportView(APIView):
+    """Every published verdict (or those modified since `updated_since`), streamed from the
+    database row by row: memory does not grow with the number of rows."""
+
+    format_name = "ndjson"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("updated_since", str, description="ISO 8601 date-time")],
+        responses={(200, "application/x-ndjson"): str, (200, "text/csv"): str},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        filters = _filters(request)
+        rows = export_rows(updated_since=filters.get("updated_since"))
+        if self.format_name == "csv":
+            body, content_type = self._csv(rows), "text/csv; charset=utf-8"
+        else:
+            body, content_type = self._ndjson(rows), "application/x-ndjson"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="claimreviews.{self.format_name}"'
+        return response
+
+    @staticmethod
+    def _ndjson(rows) -> Iterator[str]:
+        for published in rows:
+            yield json.dumps(claimreview_or_tombstone(published), ensure_ascii=False) + "\n"
+
+    @staticmethod
+    def _csv(rows) -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_COLUMNS)
+        for published in rows:
+            yield writer.writerow(_csv_row(published))

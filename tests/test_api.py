@@ -1,0 +1,315 @@
+"""The partner API: access, ClaimReview shape, filters, incremental sync, exports."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from annotations.models import Partner, Statement
+from annotations.services.editorial import (
+    verdict_approve,
+    verdict_correction_start,
+    verdict_return,
+    verdict_withdraw,
+)
+from annotations.services.partners import partner_token_create, partner_token_revoke
+from annotations.services.reviews import SourceInput, verdict_save
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    EntityFactory,
+    EntityMentionFactory,
+    ReviewerFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/claimreviews/"
+
+
+@pytest.fixture(autouse=True)
+def settled_at_once(settings):
+    settings.API_SYNC_LAG_SECONDS = 0
+    cache.clear()  # throttle counters
+
+
+@pytest.fixture
+def partner_client():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token_create(name='Newsroom').secret}")
+    return client
+
+
+def publish(statement=None, *, rating="false", reviewer=None, editor=None, text=None):
+    statement = statement or StatementFactory(**({"phrase": text} if text else {}))
+    reviewer = reviewer or ReviewerFactory(username="rita-the-reviewer")
+    version = statement.verdict.version if hasattr(statement, "verdict") else 0
+    verdict_save(
+        statement_id=statement.pk,
+        user=reviewer,
+        rating=rating,
+        explanation="The treasury's own figure is 9%.",
+        sources=[SourceInput(url="https://example.org/treasury", title="Treasury report")],
+        base_version=version,
+        submit=True,
+    )
+    return verdict_approve(
+        statement_id=statement.pk, user=editor or EditorFactory(), base_version=version + 1
+    )
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+# --- Access ---------------------------------------------------------------------------
+
+
+def test_anonymous_and_bad_tokens_get_401(client):
+    publish()
+    new = partner_token_create(name="Gone")
+    partner_token_revoke(prefix=new.token.prefix)
+    inactive = partner_token_create(name="Sleeping")
+    Partner.objects.filter(name="Sleeping").update(is_active=False)
+    for header in (None, "Bearer fcp_nope", f"Bearer {new.secret}", f"Bearer {inactive.secret}"):
+        api = APIClient()
+        if header:
+            api.credentials(HTTP_AUTHORIZATION=header)
+        response = api.get(LIST)
+        assert response.status_code == 401, header
+        assert "WWW-Authenticate" in response
+
+
+def test_partners_and_editors_read_but_reviewers_and_outsiders_do_not(client, partner_client):
+    publish()
+    assert len(results(partner_client.get(LIST))) == 1
+    api = APIClient()
+    api.force_authenticate(EditorFactory())
+    assert len(results(api.get(LIST))) == 1
+    api.force_authenticate(ReviewerFactory())
+    assert api.get(LIST).status_code == 403
+
+
+def test_no_unpublished_verdict_reviewer_name_or_editor_note_ever_leaves(partner_client):
+    rita, eddie = ReviewerFactory(username="rita-the-reviewer"), EditorFactory(username="eddie")
+    draft, submitted, returned = StatementFactory.create_batch(3)
+    for statement in (draft, submitted, returned):
+        verdict_save(
+            statement_id=statement.pk,
+            user=rita,
+            rating="true",
+            explanation="Secret",
+            sources=[SourceInput(url="https://example.org/x")],
+            base_version=0,
+            submit=statement is not draft,
+        )
+    verdict_return(statement_id=returned.pk, user=eddie, note="Editor-only note", base_version=1)
+    published = publish(reviewer=rita, editor=EditorFactory(username="approver"))
+    bodies = [
+        partner_client.get(LIST).content,
+        partner_client.get(f"{LIST}{published.pk}/").content,
+        partner_client.get("/api/v1/articles/").content,
+        partner_client.get(f"/api/v1/articles/{published.statement.article_id}/").content,
+        b"".join(partner_client.get("/api/v1/export.ndjson").streaming_content),
+        b"".join(partner_client.get("/api/v1/export.csv").streaming_content),
+    ]
+    for body in bodies:
+        text = body.decode()
+        for secret in ("rita-the-reviewer", "approver", "Editor-only note", "Secret"):
+            assert secret not in text
+    assert [r["id"] for r in results(partner_client.get(LIST))] == [published.pk]
+    for statement in (draft, submitted, returned):
+        assert partner_client.get(f"{LIST}{statement.pk + 1000}/").status_code == 404
+
+
+def test_per_partner_throttling_answers_429_with_retry_after(partner_client):
+    Partner.objects.filter(name="Newsroom").update(rate_per_minute=3)
+    codes = [partner_client.get(LIST).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    response = partner_client.get(LIST)
+    assert int(response["Retry-After"]) > 0
+
+
+# --- ClaimReview ------------------------------------------------------------------------
+
+
+def test_claimreview_has_the_required_and_recommended_properties(partner_client):
+    article = ArticleFactory(
+        title="Budget story", source_url="https://news.example.org/a", publisher="Daily"
+    )
+    statement = StatementFactory(article=article, speaker="Jane Minister")
+    published = publish(statement, rating="mostly_false")
+    (item,) = results(partner_client.get(LIST))
+    assert item["@context"] == "https://schema.org" and item["@type"] == "ClaimReview"
+    assert item["claimReviewed"] == statement.text
+    assert item["url"].endswith(f"/verdicts/{published.pk}/")
+    assert item["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Mostly false",
+        "ratingValue": 2,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    assert item["author"]["@type"] == "Organization" and item["author"]["name"]
+    assert item["datePublished"] and item["dateModified"]
+    claim = item["itemReviewed"]
+    assert claim["author"] == {"@type": "Person", "name": "Jane Minister"}
+    assert claim["appearance"]["url"] == "https://news.example.org/a"
+    assert claim["appearance"]["headline"] == "Budget story"
+    assert item["citation"][0]["url"] == "https://example.org/treasury"
+
+
+def test_misleading_and_unverifiable_have_a_name_but_no_number(partner_client):
+    publish(rating="misleading")
+    (item,) = results(partner_client.get(LIST))
+    assert item["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}
+
+
+def test_a_correction_has_a_new_date_modified_and_a_withdrawal_is_a_tombstone(partner_client):
+    published = publish()
+    first = results(partner_client.get(LIST))[0]["dateModified"]
+    statement = published.statement
+    verdict_correction_start(statement_id=statement.pk, user=ReviewerFactory())
+    publish(Statement.objects.get(pk=statement.pk), rating="half_true")
+    (item,) = results(partner_client.get(LIST, {"updated_since": first}))
+    assert item["dateModified"] > first and item["reviewRating"]["alternateName"] == "Half true"
+    assert "correction" in item
+
+    verdict_withdraw(statement_id=statement.pk, user=EditorFactory(), reason="Retracted.")
+    (gone,) = results(partner_client.get(LIST, {"updated_since": item["dateModified"]}))
+    assert gone == {
+        "id": published.pk,
+        "withdrawn": True,
+        "withdrawnAt": gone["withdrawnAt"],
+        "dateModified": gone["dateModified"],
+        "url": item["url"],
+    }
+
+
+# --- Filters and paging -----------------------------------------------------------------
+
+
+def test_filters_by_verdict_article_and_entity(partner_client):
+    a, b = publish(rating="true"), publish(rating="false")
+    entity = EntityFactory(name="Anna Berg")
+    article = b.statement.article
+    EntityMentionFactory(
+        article=article,
+        entity=entity,
+        start=b.statement.start,
+        end=b.statement.start + 5,
+        text=article.body[b.statement.start : b.statement.start + 5],
+    )
+    ids = lambda **q: [r["id"] for r in results(partner_client.get(LIST, q))]  # noqa: E731
+    assert ids(verdict="true") == [a.pk]
+    assert ids(article=a.statement.article_id) == [a.pk]
+    assert ids(entity=entity.pk) == [b.pk]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"updated_since": "yesterday"}, "updated_since"),
+        ({"verdict": "pants"}, "verdict"),
+        ({"article": "x"}, "article"),
+    ],
+)
+def test_bad_filters_are_a_400_naming_the_parameter(partner_client, params, field):
+    response = partner_client.get(LIST, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_incremental_sync_sees_every_record_exactly_once_while_editors_publish(partner_client):
+    for _ in range(7):
+        publish()
+    seen, url = [], f"{LIST}?page_size=3"
+    while url:
+        body = partner_client.get(url).json()
+        seen += [r["id"] for r in body["results"]]
+        if len(seen) == 3:  # editors publish while the partner is paging
+            publish()
+            publish()
+        url = body["next"]
+    assert len(seen) == 9 and len(set(seen)) == 9
+
+
+def test_list_endpoints_use_a_constant_number_of_queries(partner_client, django_assert_num_queries):
+    publish()
+    # token lookup, last-used update, page of claim reviews
+    with django_assert_num_queries(3):
+        partner_client.get(LIST, {"page_size": 1})
+    for _ in range(10):
+        publish()
+    with django_assert_num_queries(2):  # last-used is written at most once a minute
+        assert len(results(partner_client.get(LIST, {"page_size": 100}))) == 11
+    with django_assert_num_queries(2):  # token, page of articles (cursor: no COUNT)
+        partner_client.get("/api/v1/articles/", {"page_size": 100})
+
+
+def test_a_repeated_request_with_the_etag_gets_304(partner_client):
+    publish()
+    first = partner_client.get(LIST)
+    again = partner_client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+# --- Articles -----------------------------------------------------------------------------
+
+
+def test_an_article_comes_with_its_published_statements_sources_and_entities(partner_client):
+    article = ArticleFactory(body="Intro.\nThe minister said 12% of the 300 schools closed.")
+    published = publish(
+        StatementFactory(
+            article=article,
+            phrase="The minister said 12% of the 300 schools closed.",
+            figures=[{"text": "12%", "start": 25, "end": 28, "kind": "percent"}],
+        )
+    )
+    StatementFactory(article=article, phrase="Intro.")  # not published: not shown
+    body = partner_client.get(f"/api/v1/articles/{article.pk}/").json()
+    (statement,) = body["statements"]
+    assert statement["claimreview_id"] == published.pk
+    assert statement["figures"][0]["kind"] == "percent"
+    assert statement["sources"][0]["url"] == "https://example.org/treasury"
+    assert body["body"][statement["start"] : statement["end"]] == statement["text"]
+
+
+def test_trusted_clients_ingest_articles_and_get_their_statements_back(partner_client):
+    text = "Budget day\nThe minister said 12% of the 300 schools closed in 2024."
+    assert (
+        partner_client.post("/api/v1/articles/", {"text": text}, format="json").status_code == 403
+    )
+    Partner.objects.filter(name="Newsroom").update(can_ingest=True)
+    response = partner_client.post("/api/v1/articles/", {"text": text}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["statements"][0]["figures"] and body["tagging"] in {"queued", "succeeded"}
+    again = partner_client.post("/api/v1/articles/", {"text": text}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    bad = partner_client.post("/api/v1/articles/", {"text": "   "}, format="json")
+    assert bad.status_code == 400 and "text" in bad.json()
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def test_exports_stream_every_record_as_ndjson_and_csv(partner_client):
+    ids = {publish().pk for _ in range(3)}
+    response = partner_client.get("/api/v1/export.ndjson")
+    assert response.streaming and response["Content-Type"] == "application/x-ndjson"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert {json.loads(line)["id"] for line in lines} == ids
+    response = partner_client.get("/api/v1/export.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {int(r["id"]) for r in rows} == ids and rows[0]["verdict"] == "False"
+
+
+def test_the_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"ClaimReviewOrTombstone" in schema.content
+    assert client.get("/api/docs/").status_code == 200
