@@ -1,6 +1,11 @@
 """Lay out an article body for display: paragraphs of runs of plain text and statements,
 each cut into segments that carry their figure and entity marks.
 
+Every paragraph, run and segment knows its start offset in the body, so the page can map
+a text selection back to body offsets (``body[start:end]``). The per-segment strings the
+template needs (mention label and title, statement state) are computed here once, so the
+template renders them inline without further lookups.
+
 The template renders the segments with auto-escaping on; nothing here builds HTML, so
 article text can never inject markup.
 """
@@ -14,8 +19,15 @@ from annotations.models import EntityMention, Statement
 @dataclass
 class Segment:
     text: str
+    start: int = 0
     figure_kind: str = ""  # "money", "count", ... when inside a figure
     mention: EntityMention | None = None
+    # Precomputed for the template, as strings (a number in a template goes through
+    # localisation, which costs more than the rest of a segment's rendering).
+    start_attr: str = ""
+    mention_id: str = ""  # empty when the segment is not in a mention
+    mention_label: str = ""
+    mention_title: str = ""
 
 
 @dataclass
@@ -23,12 +35,36 @@ class Run:
     """A stretch of a paragraph: either one statement or plain text between statements."""
 
     statement: Statement | None
+    start: int = 0
+    # False for the second and later pieces of a statement cut by a line break: only the
+    # first piece is the focusable control (and carries the element id).
+    first: bool = True
     segments: list[Segment] = field(default_factory=list)
+    # Precomputed for the template (empty for plain text).
+    start_attr: str = ""
+    statement_id: str = ""
+    state: str = ""
+    state_label: str = ""
+    title: str = ""
 
 
 @dataclass
 class Paragraph:
+    start: int = 0
     runs: list[Run] = field(default_factory=list)
+
+    @property
+    def start_attr(self) -> str:
+        return str(self.start)
+
+
+def statement_title(statement: Statement) -> str:
+    """The tooltip of a statement in the text: its state and why it was found checkable."""
+    parts = [statement.get_review_state_display(), f"score {statement.score:.2f}"]
+    title = " · ".join(parts)
+    if statement.reasons:
+        title += ": " + ", ".join(str(r) for r in statement.reasons)
+    return title
 
 
 def article_layout(
@@ -54,6 +90,8 @@ def article_layout(
             if mention_at[i] is None:
                 mention_at[i] = m
 
+    mention_titles: dict[int, str] = {}
+    seen_statements: set[int] = set()
     paragraphs = [Paragraph()]
     i = 0
     while i < n:
@@ -62,13 +100,40 @@ def article_layout(
                 paragraphs.append(Paragraph())
             i += 1
             continue
+        if not paragraphs[-1].runs:
+            paragraphs[-1].start = i
         j = i + 1
         key = (statement_at[i], figure_at[i], mention_at[i])
         while j < n and body[j] != "\n" and (statement_at[j], figure_at[j], mention_at[j]) == key:
             j += 1
         runs = paragraphs[-1].runs
-        if not runs or runs[-1].statement is not statement_at[i]:
-            runs.append(Run(statement=statement_at[i]))
-        runs[-1].segments.append(Segment(body[i:j], figure_at[i], mention_at[i]))
+        statement = statement_at[i]
+        if not runs or runs[-1].statement is not statement:
+            run = Run(statement=statement, start=i, start_attr=str(i))
+            if statement is not None:
+                run.statement_id = str(statement.pk)
+                run.first = statement.pk not in seen_statements
+                seen_statements.add(statement.pk)
+                run.state = statement.review_state
+                run.state_label = statement.get_review_state_display()
+                run.title = statement_title(statement)
+            runs.append(run)
+        segment = Segment(body[i:j], i, figure_at[i], mention_at[i])
+        mention = mention_at[i]
+        if mention is not None:
+            if mention.pk not in mention_titles:
+                mention_titles[mention.pk] = f"{mention.label}: {mention.entity.name}"
+            segment.start_attr = str(i)
+            segment.mention_id = str(mention.pk)
+            segment.mention_label = mention.label
+            segment.mention_title = mention_titles[mention.pk]
+        runs[-1].segments.append(segment)
         i = j
     return [p for p in paragraphs if p.runs]
+
+
+def statement_mentions(
+    *, statement: Statement, mentions: Sequence[EntityMention]
+) -> list[EntityMention]:
+    """The mentions that overlap ``statement`` (``mentions`` sorted by start)."""
+    return [m for m in mentions if m.start < statement.end and m.end > statement.start]

@@ -144,3 +144,17 @@ def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[st
             for m in mention_list(article=article)
         ]
     return data
+
+
+def statement_mention_list(*, statement: Statement) -> list[EntityMention]:
+    """The visible entity mentions overlapping one statement, for its verdict panel."""
+    return list(
+        EntityMention.objects.filter(
+            article_id=statement.article_id,
+            removed=False,
+            start__lt=statement.end,
+            end__gt=statement.start,
+        )
+        .select_related("entity")
+        .order_by("start", "end")
+    )
