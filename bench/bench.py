@@ -10,6 +10,7 @@ Runs against a throwaway test database (PostgreSQL when DATABASE_URL points ther
 """
 
 import argparse
+import logging
 import os
 import random
 import re
@@ -27,10 +28,16 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 import django  # noqa: E402
 
 django.setup()
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+logging.getLogger("axes").setLevel(logging.WARNING)
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
 
 from annotations.nlp.entities import nlp_get  # noqa: E402
 from annotations.nlp.statements import statements_detect  # noqa: E402
@@ -165,13 +172,11 @@ def article_big_create() -> int:
 def bench_render() -> None:
     from django.contrib.auth.models import User
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from annotations.models import Article
     from annotations.roles import REVIEWERS
 
     print("Review page server render (Django test client, median of 20)")
-    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     user = User.objects.create_user("bench-reviewer")
     user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
     client = Client()
@@ -187,19 +192,40 @@ def bench_render() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--verdicts", type=int, default=100_000, help="for the export bench")
+    parser.add_argument(
+        "--only", default="split,tagging,render,export,latency", help="comma-separated parts"
+    )
     args = parser.parse_args()
+    parts = set(args.only.split(","))
     texts = articles_generate(args.articles)
     vendor = connection.vendor
     if vendor == "postgresql":  # keep clear of the test suite's database
         connection.settings_dict["TEST"]["NAME"] = "bench_" + connection.settings_dict["NAME"]
+    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         print(f"Database: {vendor} (throwaway test database); {os.cpu_count()} CPUs\n")
-        bench_split(texts)
-        print()
-        bench_tagging(texts)
-        print()
-        bench_render()
+        if "split" in parts:
+            bench_split(texts)
+            print()
+        if "tagging" in parts:
+            bench_tagging(texts)
+            print()
+        if "render" in parts:
+            bench_render()
+            print()
+        if parts & {"export", "latency"}:
+            if vendor != "postgresql":
+                print("Export and API latency: skipped (they need PostgreSQL: DATABASE_URL)")
+                return
+            from bench.bench_api import bench_export, bench_latency
+
+            if "export" in parts:
+                bench_export(args.verdicts)
+                print()
+            if "latency" in parts:
+                bench_latency()
     finally:
         teardown_databases(old_config, verbosity=0)
 

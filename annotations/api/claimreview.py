@@ -7,6 +7,7 @@ False 1. Misleading and Unverifiable are not points on that scale: their ``revie
 has ``alternateName`` only, no ``ratingValue``, as Google's fact-check guidance allows.
 """
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,11 @@ def verdict_url(published: PublishedVerdict) -> str:
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+    """UTC with microseconds always written, so every builder (this one, and the SQL of
+    the bulk export) gives the same text for the same instant."""
+    if not value:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def review_rating(rating: str) -> dict[str, Any]:

@@ -1,10 +1,6 @@
 """The partner API views: one class per resource, explicit input and output serializers,
 logic in selectors and services."""
 
-import csv
-import json
-from collections.abc import Iterator
-
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,14 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api import serializers as s
-from annotations.api.claimreview import RATING_VALUES, claimreview_or_tombstone
+from annotations.api.export import csv_export, ndjson_export
 from annotations.api.pagination import ArticleCursorPagination, SyncCursorPagination
 from annotations.api.permissions import CanIngest
 from annotations.api.selectors import (
     api_article_get,
     api_article_list,
     claimreview_list,
-    export_rows,
 )
 from annotations.models import Article, PublishedVerdict
 from annotations.services.articles import article_ingest
@@ -167,69 +162,6 @@ class ArticleDetailView(APIView):
         return Response(s.ArticleDetailOutSerializer(article).data)
 
 
-CSV_COLUMNS = [
-    "id",
-    "url",
-    "claimReviewed",
-    "verdict",
-    "ratingValue",
-    "datePublished",
-    "dateModified",
-    "withdrawn",
-    "withdrawnAt",
-    "speaker",
-    "articleUrl",
-    "articleHeadline",
-    "reviewBody",
-    "sources",
-]
-
-
-def _csv_row(published: PublishedVerdict) -> list:
-    data = claimreview_or_tombstone(published)
-    if data["withdrawn"]:
-        return [
-            data["id"],
-            data["url"],
-            "",
-            "",
-            "",
-            "",
-            data["dateModified"],
-            "true",
-            data["withdrawnAt"],
-            "",
-            "",
-            "",
-            "",
-            "",
-        ]
-    claim = data["itemReviewed"]
-    return [
-        data["id"],
-        data["url"],
-        data["claimReviewed"],
-        data["reviewRating"]["alternateName"],
-        RATING_VALUES.get(published.rating, ""),
-        data["datePublished"],
-        data["dateModified"],
-        "false",
-        "",
-        claim.get("author", {}).get("name", ""),
-        claim["appearance"].get("url", ""),
-        claim["appearance"]["headline"],
-        data["reviewBody"],
-        " ".join(c["url"] for c in data["citation"]),
-    ]
-
-
-class _Echo:
-    """csv.writer writes to this and gets the line back, so rows can be streamed."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 class ExportView(APIView):
     """Every published verdict (or those modified since `updated_since`), streamed from the
     database row by row: memory does not grow with the number of rows."""
@@ -241,24 +173,11 @@ class ExportView(APIView):
         responses={(200, "application/x-ndjson"): str, (200, "text/csv"): str},
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        filters = _filters(request)
-        rows = export_rows(updated_since=filters.get("updated_since"))
+        since = _filters(request).get("updated_since")
         if self.format_name == "csv":
-            body, content_type = self._csv(rows), "text/csv; charset=utf-8"
+            body, content_type = csv_export(updated_since=since), "text/csv; charset=utf-8"
         else:
-            body, content_type = self._ndjson(rows), "application/x-ndjson"
+            body, content_type = ndjson_export(updated_since=since), "application/x-ndjson"
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="claimreviews.{self.format_name}"'
         return response
-
-    @staticmethod
-    def _ndjson(rows) -> Iterator[str]:
-        for published in rows:
-            yield json.dumps(claimreview_or_tombstone(published), ensure_ascii=False) + "\n"
-
-    @staticmethod
-    def _csv(rows) -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_COLUMNS)
-        for published in rows:
-            yield writer.writerow(_csv_row(published))

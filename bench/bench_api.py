@@ -1,0 +1,241 @@
+"""The partner API's share of `make bench` (PostgreSQL only):
+
+- the full NDJSON export of N published verdicts (default 100,000) beside PostgreSQL's own
+  ``COPY (SELECT ...) TO STDOUT`` of the same rows in the same run, their ratio, and the
+  export's peak Python memory (tracemalloc) at N/10 and N rows;
+- p50/p95 latency of ``GET /api/v1/claimreviews/?page_size=100`` under 20 concurrent
+  clients against gunicorn on 127.0.0.1.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from annotations.models import Article, PublishedVerdict, Statement
+from annotations.services.partners import partner_token_create
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RATINGS = ["true", "mostly_true", "half_true", "mostly_false", "false", "misleading"]
+
+
+def published_create(n: int) -> None:
+    """n published verdicts over n/100 articles, written with bulk inserts."""
+    reviewer = User.objects.create_user("bench-r")
+    editor = User.objects.create_user("bench-e")
+    per_article = 100
+    sentence = "The minister said {i} schools closed and €{i} million was spent in 2024."
+    now = timezone.now() - timedelta(hours=1)
+    for a in range(0, n, per_article):
+        lines = [sentence.format(i=a + i) for i in range(min(per_article, n - a))]
+        body = "\n".join(lines)
+        article = Article.objects.create(
+            title=f"Bench article {a}",
+            body=body,
+            body_sha256=f"bench-{a}",
+            source_url=f"https://news.example.org/{a}",
+            publisher="Bench Daily",
+        )
+        statements, offset = [], 0
+        for i, line in enumerate(lines):
+            statements.append(
+                Statement(
+                    article=article,
+                    start=offset,
+                    end=offset + len(line),
+                    text=line,
+                    order=i,
+                    score=0.9,
+                    reasons=["count"],
+                    review_state="approved",
+                    speaker="A Minister",
+                )
+            )
+            offset += len(line) + 1
+        statements = Statement.objects.bulk_create(statements)
+        PublishedVerdict.objects.bulk_create(
+            PublishedVerdict(
+                statement=s,
+                rating=RATINGS[s.order % len(RATINGS)],
+                explanation="The official figure differs; see the ministry's report.",
+                sources=[
+                    {
+                        "url": "https://example.org/report",
+                        "title": "Report",
+                        "publisher": "Ministry",
+                        "quote": "",
+                        "accessed_at": now.isoformat(),
+                    }
+                ],
+                verdict_version=1,
+                reviewer=reviewer,
+                approved_by=editor,
+                first_published_at=now,
+                published_at=now,
+                modified_at=now + timedelta(microseconds=s.pk),
+            )
+            for s in statements
+        )
+
+
+COPY_SQL = """
+COPY (
+  SELECT p.id, p.rating, p.explanation, p.sources, p.first_published_at, p.modified_at,
+         p.withdrawn_at, s.text, s.speaker, a.title, a.source_url, a.published_on, a.publisher
+  FROM annotations_publishedverdict p
+  JOIN annotations_statement s ON s.id = p.statement_id
+  JOIN annotations_article a ON a.id = s.article_id
+  ORDER BY p.modified_at, p.id
+) TO STDOUT
+"""
+
+
+def copy_time() -> tuple[float, int]:
+    t0 = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(COPY_SQL) as copy:
+        for chunk in copy:
+            size += len(chunk)
+    return time.perf_counter() - t0, size
+
+
+def export_time(client: Client, headers: dict, *, trace: bool = False, limit: int | None = None):
+    """(seconds, bytes, lines, peak traced bytes) of one full NDJSON export."""
+    if trace:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    size = lines = 0
+    response = client.get("/api/v1/export.ndjson", headers=headers)
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+        if limit and lines >= limit:
+            break
+    elapsed = time.perf_counter() - t0
+    peak = 0
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    response.close()
+    return elapsed, size, lines, peak
+
+
+def bench_export(n: int) -> None:
+    print(f"Bulk export: {n:,} published verdicts, NDJSON export vs PostgreSQL COPY")
+    t0 = time.perf_counter()
+    published_create(n)
+    print(f"  (created in {time.perf_counter() - t0:.0f} s)")
+    token = partner_token_create(name="Bench partner").secret
+    headers = {"Authorization": f"Bearer {token}"}
+    client = Client()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    copy_s, copy_bytes = copy_time()
+    export_s, export_bytes, lines, _ = export_time(client, headers)
+    copy_s = min(copy_s, copy_time()[0])
+    print(f"  COPY:   {copy_s:6.2f} s  ({copy_bytes / 1e6:.0f} MB)")
+    print(f"  export: {export_s:6.2f} s  ({export_bytes / 1e6:.0f} MB, {lines:,} lines)")
+    print(f"  ratio export/COPY: {export_s / copy_s:.2f} (target <= 3)")
+    small = export_time(client, headers, trace=True, limit=n // 10)[3]
+    full = export_time(client, headers, trace=True)[3]
+    print(
+        f"  peak Python memory: {small / 1e6:.1f} MB at {n // 10:,} rows, "
+        f"{full / 1e6:.1f} MB at {n:,} rows"
+    )
+
+
+def bench_latency(*, clients: int = 20, requests_each: int = 25) -> None:
+    print(
+        f"API latency: GET /api/v1/claimreviews/?page_size=100, {clients} concurrent clients, "
+        "gunicorn on 127.0.0.1"
+    )
+    import httpx
+
+    token = partner_token_create(name="Latency partner").secret
+    from annotations.models import Partner
+
+    Partner.objects.filter(name="Latency partner").update(rate_per_minute=1_000_000)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+    }
+    port = 8765
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv/bin/gunicorn"),
+            "factcheck.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/claimreviews/?page_size=100"
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url, headers=headers, timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer within 30 s")
+            time.sleep(0.3)
+        latencies: list[float] = []
+        errors: list[int] = []
+        lock = threading.Lock()
+
+        def client_loop():
+            with httpx.Client(headers=headers, timeout=30) as http:
+                for _ in range(requests_each):
+                    t0 = time.perf_counter()
+                    response = http.get(url)
+                    elapsed = time.perf_counter() - t0
+                    with lock:
+                        latencies.append(elapsed)
+                        if response.status_code != 200:
+                            errors.append(response.status_code)
+
+        threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+    print(
+        f"  {len(latencies)} requests in {wall:.1f} s ({len(latencies) / wall:.0f} req/s), "
+        f"{workers} gunicorn workers, {len(errors)} non-200"
+    )
+    print(f"  p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    if errors:
+        print(f"  non-200 statuses: {sorted(set(errors))}", file=sys.stderr)
