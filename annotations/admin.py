@@ -1,17 +1,29 @@
-from django.contrib import admin
+import json
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html
 
 from annotations.models import (
     Article,
     Entity,
     EntityAlias,
     EntityMention,
+    Partner,
+    PartnerToken,
     PublishedVerdict,
     ReviewEvent,
     Statement,
     TaggingJob,
     Verdict,
     VerdictSource,
+    WebhookAttempt,
+    WebhookDelivery,
 )
+from annotations.services.webhooks import webhook_deliveries_retry, webhook_url_validate
 
 
 class StatementInline(admin.TabularInline):
@@ -155,4 +167,192 @@ class ReviewEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Partners, tokens and webhooks -------------------------------------------------------
+
+
+class PartnerForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Where verdict events are POSTed (http or https, a public address).",
+    )
+
+    class Meta:
+        model = Partner
+        fields = (
+            "name",
+            "is_active",
+            "can_ingest",
+            "rate_per_minute",
+            "webhook_url",
+            "webhook_secret",
+        )
+
+    def clean_webhook_url(self) -> str:
+        url = self.cleaned_data["webhook_url"].strip()
+        if url:
+            webhook_url_validate(url=url)
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        # A webhook URL needs a secret to sign with: make one rather than send unsigned.
+        if cleaned.get("webhook_url") and not cleaned.get("webhook_secret"):
+            cleaned["webhook_secret"] = secrets.token_urlsafe(32)
+        return cleaned
+
+
+class PartnerTokenInline(admin.TabularInline):
+    """Tokens by prefix only (the digest never leaves the database). New tokens come from
+    `manage.py partner_token NAME`, which shows the secret once."""
+
+    model = PartnerToken
+    fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerForm
+    list_display = (
+        "name",
+        "is_active",
+        "can_ingest",
+        "rate_per_minute",
+        "webhook_url",
+        "live_tokens",
+        "created_at",
+    )
+    list_filter = ("is_active", "can_ingest")
+    search_fields = ("name", "webhook_url")
+    readonly_fields = ("created_at",)
+    inlines = [PartnerTokenInline]
+    fieldsets = (
+        (None, {"fields": ("name", "is_active", "can_ingest", "rate_per_minute", "created_at")}),
+        (
+            "Webhooks",
+            {
+                "fields": ("webhook_url", "webhook_secret"),
+                "description": (
+                    "Published, corrected and withdrawn verdicts are POSTed to this URL, "
+                    "signed with the secret (X-Signature: sha256=HMAC of the body). Leave "
+                    "the secret empty to have one generated."
+                ),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_live_tokens=Count("tokens", filter=Q(tokens__revoked_at__isnull=True)))
+        )
+
+    @admin.display(description="Live tokens", ordering="_live_tokens")
+    def live_tokens(self, obj: Partner) -> int:
+        return obj._live_tokens
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    """Read-only, except for revoking. Created with `manage.py partner_token NAME`."""
+
+    list_display = ("prefix_display", "partner", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "partner")
+    search_fields = ("prefix", "partner__name")
+    list_select_related = ("partner",)
+    fields = ("partner", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    @admin.display(description="Token", ordering="prefix")
+    def prefix_display(self, obj: PartnerToken) -> str:
+        return f"{obj.prefix}…"
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke_tokens(self, request, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoke instead: the row says when it was used and revoked
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ("at", "status", "error", "duration_ms")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Every delivery and each of its attempts, read-only; failed ones can be retried."""
+
+    list_display = (
+        "created_at",
+        "partner",
+        "event",
+        "published",
+        "state",
+        "attempts",
+        "last_status",
+        "next_attempt_at",
+        "delivered_at",
+    )
+    list_filter = ("state", "event", "partner")
+    search_fields = ("delivery_id", "url", "last_error", "partner__name")
+    list_select_related = ("partner", "published")
+    date_hierarchy = "created_at"
+    fields = (
+        "delivery_id",
+        "partner",
+        "published",
+        "event",
+        "url",
+        "state",
+        "attempts",
+        "last_status",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "delivered_at",
+        "payload_display",
+    )
+    readonly_fields = fields
+    inlines = [WebhookAttemptInline]
+    actions = ["retry_deliveries"]
+
+    @admin.display(description="Payload")
+    def payload_display(self, obj: WebhookDelivery) -> str:
+        text = json.dumps(obj.payload, indent=2, sort_keys=True, ensure_ascii=False)
+        return format_html("<pre>{}</pre>", text)
+
+    @admin.action(description="Retry selected failed deliveries now", permissions=["change"])
+    def retry_deliveries(self, request, queryset) -> None:
+        count = webhook_deliveries_retry(delivery_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Queued {count} failed delivery(ies) again.", messages.SUCCESS)
+
+    def has_add_permission(self, request) -> bool:
         return False

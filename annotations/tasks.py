@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around annotations.services.tagging.
+"""Celery tasks: thin wrappers around annotations.services.tagging and .webhooks.
 
 Delivery guarantees come from the global settings (acks_late, reject_on_worker_lost,
 prefetch 1, soft/hard time limits CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT):
@@ -18,6 +18,11 @@ from annotations.services.tagging import (
     tagging_job_fail,
     tagging_job_note_retry,
     tagging_jobs_requeue_stale,
+)
+from annotations.services.webhooks import (
+    webhook_deliveries_requeue_stale,
+    webhook_delivery_attempt,
+    webhook_delivery_publish,
 )
 
 logger = logging.getLogger(__name__)
@@ -63,3 +68,23 @@ def article_tag(self, article_id: int) -> None:
 def tagging_jobs_sweep() -> int:
     """Re-enqueue tagging jobs lost to a broker outage or a dead worker (celery beat)."""
     return tagging_jobs_requeue_stale()
+
+
+@shared_task(name="annotations.tasks.webhook_deliver")
+def webhook_deliver(delivery_id: int) -> None:
+    """One attempt at one webhook delivery; a failure schedules the next attempt as a new
+    message with an ETA (never a sleep in the worker), so a partner that is down holds a
+    worker for one timeout at most, and delays nobody else."""
+    if isinstance(delivery_id, bool) or not isinstance(delivery_id, int):
+        logger.error("webhook_deliver: ignoring a non-integer delivery id %r", delivery_id)
+        return
+    delivery = webhook_delivery_attempt(delivery_id=delivery_id)
+    if delivery is not None and delivery.state == delivery.State.PENDING:
+        # If this publish fails, the delivery is still pending and the sweep finds it.
+        webhook_delivery_publish(delivery_id=delivery_id, eta=delivery.next_attempt_at)
+
+
+@shared_task(name="annotations.tasks.webhook_deliveries_sweep")
+def webhook_deliveries_sweep() -> int:
+    """Re-enqueue webhook deliveries lost to a broker outage or a dead worker (celery beat)."""
+    return webhook_deliveries_requeue_stale()

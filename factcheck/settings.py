@@ -171,7 +171,13 @@ CELERY_BEAT_SCHEDULE = {
     "tagging-jobs-sweep": {
         "task": "annotations.tasks.tagging_jobs_sweep",
         "schedule": float(TAGGING_SWEEP_INTERVAL_SECONDS),
-    }
+    },
+    # Webhook deliveries whose message was lost (broker down, worker killed): see
+    # annotations.services.webhooks.webhook_deliveries_requeue_stale.
+    "webhook-deliveries-sweep": {
+        "task": "annotations.tasks.webhook_deliveries_sweep",
+        "schedule": 60.0,
+    },
 }
 
 # --- NLP --------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ from annotations.services.reviews import (
     statement_lock,
     verdict_snapshot,
 )
+from annotations.services.webhooks import (
+    EVENT_CORRECTED,
+    EVENT_PUBLISHED,
+    EVENT_WITHDRAWN,
+    webhooks_enqueue,
+)
 
 State = Statement.ReviewState
 Action = ReviewEvent.Action
@@ -61,6 +67,12 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
         published.withdrawn_at = None
         published.withdrawn_reason = ""
         published.save()
+        event = EVENT_CORRECTED if published.correction_count > 0 else EVENT_PUBLISHED
+        # After commit: partners must never hear of a publication that was rolled back.
+        # robust: the approval stands even if queueing webhooks fails (it is logged).
+        transaction.on_commit(
+            lambda: webhooks_enqueue(published_id=published.pk, event=event), robust=True
+        )
         event_record(
             statement=statement,
             user=user,
@@ -122,6 +134,10 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
         published.withdrawn_at = published.modified_at = now
         published.withdrawn_reason = reason.strip()
         published.save()
+        transaction.on_commit(
+            lambda: webhooks_enqueue(published_id=published.pk, event=EVENT_WITHDRAWN),
+            robust=True,
+        )
         # A correction in progress keeps its state; a plain published one is now withdrawn.
         to_state = State.WITHDRAWN if statement.review_state == State.APPROVED else None
         event_record(
