@@ -347,6 +347,10 @@ class PublishedVerdict(models.Model):
     correction_count = models.PositiveIntegerField(default=0)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # The ClaimReview (or tombstone) exactly as published, built when an editor approves
+    # or withdraws (annotations.api.claimreview). Partners get this document, so what they
+    # see changes only with a new dateModified; exports stream it straight from the table.
+    document = models.JSONField(default=dict, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["modified_at", "id"], name="published_sync_idx")]

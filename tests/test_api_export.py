@@ -1,15 +1,16 @@
-"""On PostgreSQL the export builds ClaimReview in SQL: it must give exactly the objects the
-API builds in Python, for every shape a verdict can take."""
+"""Published verdicts carry their ClaimReview document, frozen when published; the bulk
+export (COPY on PostgreSQL, Python elsewhere) must hand out exactly those documents."""
 
 import json
 from datetime import date
+from io import StringIO
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
 
-from annotations.api.claimreview import claimreview_or_tombstone
+from annotations.api.claimreview import claimreview_document
 from annotations.api.export import ndjson_export
-from annotations.models import PublishedVerdict, Statement
+from annotations.models import Article, PublishedVerdict, Statement
 from annotations.services.editorial import verdict_correction_start, verdict_withdraw
 from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, StatementFactory
 from tests.test_api import publish
@@ -22,27 +23,49 @@ def settled_at_once(settings):
     settings.API_SYNC_LAG_SECONDS = 0
 
 
-def test_the_sql_export_and_the_python_claimreview_are_the_same_objects():
-    if connection.vendor != "postgresql":
-        pytest.skip("the SQL builder is PostgreSQL's; SQLite exports through Python")
+def exported() -> list[dict]:
+    text = "".join(
+        chunk.decode() if isinstance(chunk, bytes) else chunk for chunk in ndjson_export()
+    )
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_the_export_is_exactly_the_stored_documents_of_every_kind_of_verdict():
     full = ArticleFactory(
         source_url="https://news.example.org/a", publisher="Daily", published_on=date(2026, 3, 1)
     )
-    publish(StatementFactory(article=full, speaker="Jane “JJ” O'Neil \\ Jr"), rating="true")
+    # Quotes, a backslash and a tab inside JSON strings must survive the COPY unaltered.
+    tricky = 'Jane “JJ” O\'Neil \\ Jr\t"the minister"'
+    publish(StatementFactory(article=full, speaker=tricky), rating="true")
     publish(rating="misleading")
-    publish(rating="unverifiable")
     corrected = publish(rating="false")
     verdict_correction_start(statement_id=corrected.statement_id, user=ReviewerFactory())
     publish(Statement.objects.get(pk=corrected.statement_id), rating="mostly_false")
     withdrawn = publish(rating="half_true")
     verdict_withdraw(statement_id=withdrawn.statement_id, user=EditorFactory(), reason="r")
 
-    exported = [json.loads(line) for chunk in ndjson_export() for line in chunk.splitlines()]
-    expected = [
-        claimreview_or_tombstone(p)
-        for p in PublishedVerdict.objects.select_related("statement__article").order_by(
-            "modified_at", "id"
-        )
-    ]
-    assert len(exported) == 5
-    assert exported == expected
+    rows = PublishedVerdict.objects.select_related("statement__article").order_by(
+        "modified_at", "id"
+    )
+    assert exported() == [p.document for p in rows]
+    # ...and each stored document is what the builder makes of the row.
+    for p in rows:
+        assert p.document == claimreview_document(p)
+    assert exported()[0]["itemReviewed"]["author"]["name"] == tricky
+    assert exported()[-1]["withdrawn"] is True
+
+
+def test_what_partners_see_changes_only_with_a_new_date_modified(settings):
+    published = publish()
+    before = published.document
+    Article.objects.filter(pk=published.statement.article_id).update(title="Edited title")
+    assert exported() == [before]  # frozen until refreshed
+
+    settings.FACTCHECK_ORG_NAME = "Renamed desk"
+    out = StringIO()
+    call_command("claimreviews_refresh", stdout=out)
+    assert out.getvalue().strip() == "Rebuilt 1 ClaimReview document(s)."
+    (after,) = exported()
+    assert after["author"]["name"] == "Renamed desk"
+    assert after["itemReviewed"]["appearance"]["headline"] == "Edited title"
+    assert after["dateModified"] > before["dateModified"]

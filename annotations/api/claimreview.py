@@ -114,7 +114,14 @@ def claimreview_tombstone(published: PublishedVerdict) -> dict[str, Any]:
     }
 
 
-def claimreview_or_tombstone(published: PublishedVerdict) -> dict[str, Any]:
+def claimreview_document(published: PublishedVerdict) -> dict[str, Any]:
+    """Build the document to store on the row (see PublishedVerdict.document)."""
     if published.is_withdrawn:
         return claimreview_tombstone(published)
     return claimreview_build(published)
+
+
+def claimreview_or_tombstone(published: PublishedVerdict) -> dict[str, Any]:
+    """What partners get for this verdict: the document frozen at its last publication
+    event (built now only for a row that predates stored documents)."""
+    return published.document or claimreview_document(published)

@@ -17,6 +17,7 @@ Four eyes: an editor can never approve a verdict they wrote or edited in this re
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.api.claimreview import claimreview_document
 from annotations.models import PublishedVerdict, ReviewEvent, Statement, Verdict
 from annotations.roles import user_is_editor, user_is_reviewer
 from annotations.services.reviews import (
@@ -67,6 +68,7 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
         published.withdrawn_at = None
         published.withdrawn_reason = ""
         published.save()
+        published_document_store(published=published)
         event = EVENT_CORRECTED if published.correction_count > 0 else EVENT_PUBLISHED
         # After commit: partners must never hear of a publication that was rolled back.
         # robust: the approval stands even if queueing webhooks fails (it is logged).
@@ -134,6 +136,7 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
         published.withdrawn_at = published.modified_at = now
         published.withdrawn_reason = reason.strip()
         published.save()
+        published_document_store(published=published)
         transaction.on_commit(
             lambda: webhooks_enqueue(published_id=published.pk, event=EVENT_WITHDRAWN),
             robust=True,
@@ -148,6 +151,13 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
             note=published.withdrawn_reason,
         )
     return published
+
+
+def published_document_store(*, published: PublishedVerdict) -> None:
+    """Freeze the ClaimReview (or tombstone) partners will get, after the row is saved
+    (the document carries its id)."""
+    published.document = claimreview_document(published)
+    published.save(update_fields=["document"])
 
 
 def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:
