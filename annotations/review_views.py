@@ -33,7 +33,7 @@ from annotations.review_forms import (
     VerdictForm,
     form_first_error,
 )
-from annotations.roles import DeskRoleRequiredMixin, user_is_reviewer
+from annotations.roles import DeskRoleRequiredMixin, user_is_editor, user_is_reviewer
 from annotations.selectors import (
     article_get,
     mention_list,
@@ -43,6 +43,7 @@ from annotations.selectors import (
     statement_mention_list,
     tagging_state,
 )
+from annotations.selectors_editorial import returned_note
 from annotations.services.reviews import (
     EDITABLE_STATES,
     ReviewConflict,
@@ -202,6 +203,9 @@ def _panel_context(
     return {
         "statement": statement,
         "verdict": verdict,
+        # The editor's note, for a verdict sent back to its reviewer.
+        "returned": returned_note(statement_id=statement.pk) if state == State.RETURNED else None,
+        "is_editor": user_is_editor(request.user),
         "saved_sources": saved_sources,
         "is_reviewer": is_reviewer,
         "editable": editable,

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 
 # Playwright's sync API runs an asyncio event loop in the test's own thread (while the
 # ``browser`` fixture is alive). Django then believes the ORM is called from
@@ -218,3 +219,41 @@ def login_fixture() -> Callable[..., None]:
 @pytest.fixture(name="screenshot")
 def screenshot_fixture() -> Callable[..., Path]:
     return screenshot
+
+
+# --- Desk users and the sample article, shared by the browser tests ----------------------
+PASSWORD = "correct horse battery staple"
+SAMPLE_ARTICLE = (Path(django_settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text(
+    "utf-8"
+)
+SAMPLE_FIGURE = "€210 billion"
+
+
+def _reviewer(django_user_model, username: str):
+    user = django_user_model.objects.create_user(username, password=PASSWORD)
+    user.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
+    return user
+
+
+@pytest.fixture
+def rita(django_user_model):
+    return _reviewer(django_user_model, "rita")
+
+
+@pytest.fixture
+def sam(django_user_model):
+    return _reviewer(django_user_model, "sam")
+
+
+@pytest.fixture
+def article(transactional_db):
+    from annotations.services.articles import article_ingest
+
+    return article_ingest(text=SAMPLE_ARTICLE, title="Coalition meeting", publisher="Desk").article
+
+
+@pytest.fixture
+def statement(article):
+    from annotations.models import Statement
+
+    return Statement.objects.get(article=article, text__contains=SAMPLE_FIGURE)

@@ -5,13 +5,10 @@ from a text selection."""
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from annotations.models import EntityMention, Statement
-from annotations.services.articles import article_ingest
 from tests.factories import (
     ArticleFactory,
     EntityMentionFactory,
@@ -19,8 +16,10 @@ from tests.factories import (
     TaggingJobFactory,
 )
 
-SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
-PASSWORD = "correct horse battery staple"
+from tests.browser.conftest import PASSWORD, SAMPLE_ARTICLE
+
+SAMPLE = SAMPLE_ARTICLE
+
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 FIGURE = "€210 billion"
 # Chromium logs every 4xx answer to fetch as a console error; these tests expect them.
@@ -49,32 +48,6 @@ SELECT_TEXT = """(needle) => {
   }
   return false;
 }"""
-
-
-def _reviewer(django_user_model, username: str):
-    user = django_user_model.objects.create_user(username, password=PASSWORD)
-    user.groups.add(Group.objects.get_or_create(name="Reviewers")[0])
-    return user
-
-
-@pytest.fixture
-def rita(django_user_model):
-    return _reviewer(django_user_model, "rita")
-
-
-@pytest.fixture
-def sam(django_user_model):
-    return _reviewer(django_user_model, "sam")
-
-
-@pytest.fixture
-def article(transactional_db):
-    return article_ingest(text=SAMPLE, title="Coalition meeting", publisher="Desk").article
-
-
-@pytest.fixture
-def statement(article):
-    return Statement.objects.get(article=article, text__contains=FIGURE)
 
 
 def open_article(page, article, statement=None):
