@@ -9,14 +9,13 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from annotations.models import EntityMention, Statement
+from tests.browser.conftest import PASSWORD, SAMPLE_ARTICLE
 from tests.factories import (
     ArticleFactory,
     EntityMentionFactory,
     StatementFactory,
     TaggingJobFactory,
 )
-
-from tests.browser.conftest import PASSWORD, SAMPLE_ARTICLE
 
 SAMPLE = SAMPLE_ARTICLE
 
