@@ -9,15 +9,18 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from annotations.models import Article
-from annotations.roles import REVIEWERS
+from annotations.roles import EDITORS, REVIEWERS
 from annotations.services.articles import article_ingest
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 DEMO_USERNAME = "reviewer"
+# An editor too, so the four-eyes flow can be tried: the editor approves what the
+# reviewer submits.
+DEMO_ACCOUNTS = [(DEMO_USERNAME, REVIEWERS, "reviewer"), ("editor", EDITORS, "editor")]
 
 
 class Command(BaseCommand):
-    help = "Load the sample articles from seeds/ and (re)set the demo reviewer's password."
+    help = "Load the sample articles from seeds/ and (re)set the demo accounts' passwords."
 
     def handle(self, *args, **opts) -> None:
         for path in sorted(SEEDS_DIR.glob("*.txt")):
@@ -27,12 +30,19 @@ class Command(BaseCommand):
             state = "loaded" if result.created else "already there"
             self.stdout.write(f"Demo article {result.article.pk} ({path.name}): {state}")
 
-        # A fresh password each time, printed, so the one on screen always works.
-        password = secrets.token_urlsafe(9)
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo reviewer: username {DEMO_USERNAME!r}, password {password!r}")
-        )
+        for username, group, role in DEMO_ACCOUNTS:
+            password = demo_user_reset(username=username, group=group)
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo {role}: username {username!r}, password {password!r}")
+            )
+
+
+def demo_user_reset(*, username: str, group: str) -> str:
+    """Create the demo account if needed, in ``group``, with a fresh password (printed each
+    time, so the one on screen always works)."""
+    password = secrets.token_urlsafe(9)
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return password
