@@ -217,7 +217,8 @@ class DashboardView(DeskRoleRequiredMixin, View):
                     "height": height,
                     "label_x": x + 8,
                     "label_y": 106 - height,
-                    "tick": i % 7 == 0 or i == len(board.approvals_per_day) - 1,
+                    "tick": (i % 7 == 0 and i < len(board.approvals_per_day) - 4)
+                    or i == len(board.approvals_per_day) - 1,
                 }
             )
         context = {
