@@ -37,8 +37,6 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import RedisError
 
 from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
 from annotations.nlp.entities import (
@@ -52,6 +50,7 @@ from annotations.nlp.entities import (
     name_surname,
     nlp_get,
 )
+from annotations.services.publishing import task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,6 @@ PENDING = (TaggingJob.State.QUEUED, TaggingJob.State.RUNNING)
 TAGGING_MAX_ATTEMPTS = 8
 ERROR_MAX_CHARS = 500
 SWEEP_BATCH_SIZE = 500
-BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 
 
 def _short(error: str) -> str:
@@ -76,23 +74,12 @@ def tagging_job_enqueue(*, article_id: int) -> bool:
     the article is already saved, and the HTTP request or CLI run must succeed anyway."""
     from annotations.tasks import article_tag  # tasks import this module
 
-    try:
-        # CELERY_TASK_PUBLISH_RETRY_POLICY keeps this short: measured 0.5 s when the broker
-        # refuses connections; a broker that never answers is bounded by the transport's
-        # socket timeouts (CELERY_BROKER_TRANSPORT_OPTIONS) instead.
-        article_tag.apply_async(
-            args=[article_id], retry=True, retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY
-        )
-    except BROKER_ERRORS as exc:
-        logger.warning("Tagging of article %s not queued, broker unavailable: %s", article_id, exc)
-        _job_note(article_id=article_id, error=f"broker unavailable: {exc}")
-        return False
-    except Exception as exc:
-        # With CELERY_TASK_ALWAYS_EAGER the task ran here and has recorded its own failure.
-        logger.exception("Tagging of article %s not queued", article_id)
-        _job_note(article_id=article_id, error=f"could not queue: {type(exc).__name__}: {exc}")
-        return False
-    return True
+    return task_publish(
+        task=article_tag,
+        args=[article_id],
+        what=f"Tagging of article {article_id}",
+        note=lambda error: _job_note(article_id=article_id, error=error),
+    )
 
 
 def _job_note(*, article_id: int, error: str) -> None:

@@ -67,11 +67,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import RedisError
 
 from annotations.api.claimreview import claimreview_or_tombstone
 from annotations.models import Partner, PublishedVerdict, WebhookAttempt, WebhookDelivery
+from annotations.services.publishing import task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,6 @@ SWEEP_BATCH_SIZE = 500
 MAX_ADDRESSES_TRIED = 4
 ERROR_MAX_CHARS = 500
 RESPONSE_EXCERPT_BYTES = 200
-BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 # https certificates are checked against the URL's host name (certifi's CA bundle); an
 # ssl.SSLContext here replaces it (the tests trust their own certificate authority).
 TLS_VERIFY: ssl.SSLContext | bool = True
@@ -268,23 +266,13 @@ def webhook_delivery_publish(*, delivery_id: int, eta: datetime | None = None) -
     the delivery stays pending in the database and the sweep publishes it later."""
     from annotations.tasks import webhook_deliver  # tasks import this module
 
-    try:
-        webhook_deliver.apply_async(
-            args=[delivery_id],
-            eta=eta,
-            retry=True,
-            retry_policy=settings.CELERY_TASK_PUBLISH_RETRY_POLICY,
-        )
-    except BROKER_ERRORS as exc:
-        logger.warning("Webhook delivery %s not queued, broker unavailable: %s", delivery_id, exc)
-        _note_unqueued(delivery_id=delivery_id, error=f"not queued, broker unavailable: {exc}")
-        return False
-    except Exception as exc:
-        # With CELERY_TASK_ALWAYS_EAGER the task ran here and raised.
-        logger.exception("Webhook delivery %s not queued", delivery_id)
-        _note_unqueued(delivery_id=delivery_id, error=f"not queued: {type(exc).__name__}: {exc}")
-        return False
-    return True
+    return task_publish(
+        task=webhook_deliver,
+        args=[delivery_id],
+        eta=eta,
+        what=f"Webhook delivery {delivery_id}",
+        note=lambda error: _note_unqueued(delivery_id=delivery_id, error=f"not queued, {error}"),
+    )
 
 
 def _note_unqueued(*, delivery_id: int, error: str) -> None:
