@@ -24,10 +24,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
+from annotations.models import (
+    Partner,
+    PartnerToken,
+    PublishedVerdict,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from annotations.services import webhooks
 from annotations.services.editorial import (
     verdict_approve,
@@ -765,3 +772,30 @@ def test_admin_shows_a_delivery_with_its_attempts(admin_client, receiver, desk):
     assert "claimReviewed" in page
     changelist = admin_client.get(reverse("admin:annotations_webhookdelivery_changelist"))
     assert changelist.status_code == 200
+
+
+def test_deliveries_are_written_with_the_approval_and_sent_only_after_its_commit(
+    receiver, desk, django_capture_on_commit_callbacks
+):
+    partner_with(receiver.url)
+    desk.submit()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        verdict_approve(
+            statement_id=desk.statement.pk, user=desk.editors[0], base_version=desk.version
+        )
+        # The row exists in the approval's transaction; nothing was sent yet.
+        assert WebhookDelivery.objects.get().state == WebhookDelivery.State.PENDING
+        assert receiver.requests == []
+    assert len(callbacks) == 1
+
+
+def test_an_approval_that_rolls_back_leaves_no_delivery(receiver, desk):
+    partner_with(receiver.url)
+    desk.submit()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        verdict_approve(
+            statement_id=desk.statement.pk, user=desk.editors[0], base_version=desk.version
+        )
+        raise RuntimeError("the request failed after the approval")
+    assert not WebhookDelivery.objects.exists()
+    assert not PublishedVerdict.objects.exists()

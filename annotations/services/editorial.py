@@ -70,11 +70,10 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
         published.save()
         published_document_store(published=published)
         event = EVENT_CORRECTED if published.correction_count > 0 else EVENT_PUBLISHED
-        # After commit: partners must never hear of a publication that was rolled back.
-        # robust: the approval stands even if queueing webhooks fails (it is logged).
-        transaction.on_commit(
-            lambda: webhooks_enqueue(published_id=published.pk, event=event), robust=True
-        )
+        # Delivery rows are written in this transaction (no event is lost if the process
+        # dies right after the commit); their tasks are published only after the commit,
+        # so partners never hear of a publication that was rolled back.
+        webhooks_enqueue(published_id=published.pk, event=event)
         event_record(
             statement=statement,
             user=user,
@@ -137,10 +136,7 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
         published.withdrawn_reason = reason.strip()
         published.save()
         published_document_store(published=published)
-        transaction.on_commit(
-            lambda: webhooks_enqueue(published_id=published.pk, event=EVENT_WITHDRAWN),
-            robust=True,
-        )
+        webhooks_enqueue(published_id=published.pk, event=EVENT_WITHDRAWN)
         # A correction in progress keeps its state; a plain published one is now withdrawn.
         to_state = State.WITHDRAWN if statement.review_state == State.APPROVED else None
         event_record(

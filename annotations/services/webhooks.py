@@ -226,8 +226,8 @@ def webhook_url_validate(*, url: str) -> None:
 
 def webhooks_enqueue(*, published_id: int, event: str) -> list[WebhookDelivery]:
     """Record one delivery of ``event`` for each active partner with a webhook URL, then
-    publish their tasks once the rows are committed. Call it after the verdict's own
-    transaction committed (transaction.on_commit): the payload is read from the database."""
+    publish their tasks once the rows are committed. Called inside the editorial
+    transaction, so the deliveries commit (or roll back) with the publication itself."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     partners = list(Partner.objects.filter(is_active=True).exclude(webhook_url="").order_by("pk"))
