@@ -170,3 +170,25 @@ def form_first_error(form: forms.Form) -> str:
         if errors:
             return str(errors[0])
     return "Check the request."
+
+
+def verdict_input_validate(*, form, formset) -> tuple[list | None, list[str]]:
+    """Validate the verdict panel's form and source rows.
+
+    When submitting, every missing part is reported at once, beside its field (the
+    service would name only the first). Returns (sources, errors about the sources);
+    sources is None when anything is wrong.
+    """
+    form_ok, formset_ok = form.is_valid(), formset.is_valid()
+    sources = formset.sources() if formset_ok else []
+    sources_errors = list(formset.non_form_errors())
+    if form_ok and form.cleaned_data["action"] == "submit":
+        if not form.cleaned_data["rating"]:
+            form.add_error("rating", "Choose a verdict before submitting.")
+        if not form.cleaned_data["explanation"].strip():
+            form.add_error("explanation", "Write an explanation before submitting.")
+        if formset_ok and not sources:
+            sources_errors.append("Add at least one source before submitting.")
+    if form.errors or not formset_ok or sources_errors:
+        return None, sources_errors
+    return sources, sources_errors

@@ -32,6 +32,7 @@ from annotations.review_forms import (
     SpanForm,
     VerdictForm,
     form_first_error,
+    verdict_input_validate,
 )
 from annotations.roles import DeskRoleRequiredMixin, user_is_editor, user_is_reviewer
 from annotations.selectors import (
@@ -332,28 +333,11 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
         statement = _statement_or_404(pk)
         form = VerdictForm(request.POST)
         formset = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
-        form_ok, formset_ok = form.is_valid(), formset.is_valid()
-        sources = formset.sources() if formset_ok else []
-        sources_errors = list(formset.non_form_errors())
-        submit = form_ok and form.cleaned_data["action"] == "submit"
-        if submit:
-            # All missing parts at once, beside their fields (the service names only one).
-            if not form.cleaned_data["rating"]:
-                form.add_error("rating", "Choose a verdict before submitting.")
-            if not form.cleaned_data["explanation"].strip():
-                form.add_error("explanation", "Write an explanation before submitting.")
-            if formset_ok and not sources:
-                sources_errors.append("Add at least one source before submitting.")
-        if form.errors or not formset_ok or sources_errors:
-            return _panel_response(
-                request,
-                statement,
-                status=400,
-                form=form,
-                formset=formset,
-                sources_errors=sources_errors,
-                error="Not saved: check the fields marked below.",
-            )
+        sources, sources_errors = verdict_input_validate(form=form, formset=formset)
+        if sources is None:
+            error = "Not saved: check the fields marked below."
+            return self._invalid(request, statement, form, formset, sources_errors, error, 400)
+        submit = form.cleaned_data["action"] == "submit"
         try:
             verdict = verdict_save(
                 statement_id=statement.pk,
@@ -365,36 +349,46 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
                 submit=submit,
             )
         except ReviewConflict as exc:
-            # Keep exactly what was typed, but on top of the current version: saving again
-            # is then a deliberate choice to replace theirs.
-            data = request.POST.copy()
-            data["base_version"] = str(exc.verdict.version if exc.verdict else 0)
-            return _panel_response(
-                request,
-                _statement_or_404(pk),
-                status=exc.status,
-                form=VerdictForm(data),
-                formset=SourceFormSet(data, prefix=SOURCES_PREFIX),
-                conflict=_conflict_context(exc),
-            )
+            return _conflict_response(request, pk, exc)
         except ReviewError as exc:
             if exc.field in ("rating", "explanation"):
                 form.add_error(exc.field, exc.message)
             elif exc.field == "sources":
                 sources_errors.append(exc.message)
-            return _panel_response(
-                request,
-                statement,
-                status=exc.status,
-                form=form,
-                formset=formset,
-                sources_errors=sources_errors,
-                error=exc.message,
+            return self._invalid(
+                request, statement, form, formset, sources_errors, exc.message, exc.status
             )
         notice = (
             "Submitted for approval." if submit else f"Draft saved (version {verdict.version})."
         )
         return _panel_response(request, _statement_or_404(pk), notice=notice)
+
+    @staticmethod
+    def _invalid(request, statement, form, formset, sources_errors, error, status):
+        return _panel_response(
+            request,
+            statement,
+            status=status,
+            form=form,
+            formset=formset,
+            sources_errors=sources_errors,
+            error=error,
+        )
+
+
+def _conflict_response(request: HttpRequest, pk: int, exc: ReviewConflict) -> HttpResponse:
+    """Keep exactly what was typed, but on top of the current version: saving again is
+    then a deliberate choice to replace theirs."""
+    data = request.POST.copy()
+    data["base_version"] = str(exc.verdict.version if exc.verdict else 0)
+    return _panel_response(
+        request,
+        _statement_or_404(pk),
+        status=exc.status,
+        form=VerdictForm(data),
+        formset=SourceFormSet(data, prefix=SOURCES_PREFIX),
+        conflict=_conflict_context(exc),
+    )
 
 
 class StatementDismissView(DeskRoleRequiredMixin, View):
