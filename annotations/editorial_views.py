@@ -12,6 +12,7 @@ from django.views import View
 
 from annotations.diffing import verdict_changes
 from annotations.models import PublishedVerdict, Statement, Verdict
+from annotations.params import int_or_none
 from annotations.roles import (
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
@@ -36,14 +37,10 @@ from annotations.services.reviews import ReviewError
 APPROVALS_PER_PAGE = 50
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 class ApprovalsView(EditorRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        article_id = _int_or_none(request.GET.get("article"))
-        reviewer_id = _int_or_none(request.GET.get("reviewer"))
+        article_id = int_or_none(request.GET.get("article"))
+        reviewer_id = int_or_none(request.GET.get("reviewer"))
         rating = request.GET.get("verdict", "")
         if rating not in Verdict.Rating.values:
             rating = ""
@@ -140,7 +137,7 @@ class ApprovalDetailView(EditorRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         _statement_or_404(pk)  # a 404 for an unknown statement, before any service call
         action = request.POST.get("action")
-        version = _int_or_none(request.POST.get("base_version")) or 0
+        version = int_or_none(request.POST.get("base_version")) or 0
         note = request.POST.get("note", "")
         try:
             if action == "approve":

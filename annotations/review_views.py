@@ -20,6 +20,7 @@ from django.views import View
 
 from annotations.layout import article_layout, statement_mentions
 from annotations.models import Article, Statement, Verdict
+from annotations.params import int_or_none
 from annotations.review_forms import (
     ENTITY_LABELS,
     SOURCES_PREFIX,
@@ -68,14 +69,6 @@ State = Statement.ReviewState
 def _is_script(request: HttpRequest) -> bool:
     """The page's own script sends this header with every fetch."""
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
 
 
 def _article_or_404(pk: int) -> Article:
@@ -282,7 +275,7 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         context = _text_context(_article_or_404(pk))
-        selected_id = _int_or_none(request.GET.get("s"))
+        selected_id = int_or_none(request.GET.get("s"))
         statement = statement_for_panel(statement_id=selected_id) if selected_id else None
         if statement is not None and statement.article_id == pk:
             context["selected_id"], context["selected_key"] = statement.pk, str(statement.pk)
@@ -296,7 +289,7 @@ class ArticleTextView(DeskRoleRequiredMixin, View):
     correction (``?s=`` keeps the selected statement marked)."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        selected_id = _int_or_none(request.GET.get("s"))
+        selected_id = int_or_none(request.GET.get("s"))
         context = _text_context(_article_or_404(pk), selected_id=selected_id)
         return render(request, TEXT_TEMPLATE, context)
 

@@ -88,9 +88,6 @@ def bench_split(texts: list[str]) -> None:
 def bench_tagging(texts: list[str]) -> None:
     print("Entity tagging: whole task (spaCy + entities + DB writes) vs bare nlp.pipe")
     print("  (both run the pipeline the worker loads: en_core_web_sm, NER and its tok2vec)")
-    # Ingestion queues tagging on commit; send those messages nowhere, this script runs
-    # the task body itself.
-    celery_app.conf.broker_url = "memory://localhost/"
     t0 = time.perf_counter()
     ids = [article_ingest(text=t).article.pk for t in texts]
     ingest_ms = (time.perf_counter() - t0) / len(texts) * 1000
@@ -122,7 +119,8 @@ def bench_tagging(texts: list[str]) -> None:
 
 def article_big_create() -> int:
     """An article with 200 statements and 1,000 entity mentions, built directly."""
-    from annotations.models import Article, Entity, EntityMention, Statement
+    from annotations.models import Article, Entity, EntityMention
+    from bench.rows import line_spans, statements_bulk_create
 
     sentence = "Minister {i} told Anna Berg in Paris that the EU paid €{i} million on Monday."
     lines = [sentence.format(i=i) for i in range(200)]
@@ -132,19 +130,9 @@ def article_big_create() -> int:
         label: Entity.objects.create(label=label, name=label.title())
         for label in ("PERSON", "GPE", "ORG", "MONEY", "DATE")
     }
-    statements, mentions, offset = [], [], 0
-    for line in lines:
-        statements.append(
-            Statement(
-                article=article,
-                start=offset,
-                end=offset + len(line),
-                text=line,
-                order=0,
-                score=0.9,
-                reasons=["money figure"],
-            )
-        )
+    statements_bulk_create(article=article, lines=lines, score=0.9, reasons=["money figure"])
+    mentions = []
+    for _, offset, line in line_spans(lines):
         for phrase, label in (
             ("Anna Berg", "PERSON"),
             ("Paris", "GPE"),
@@ -163,8 +151,6 @@ def article_big_create() -> int:
                     label=label,
                 )
             )
-        offset += len(line) + 1
-    Statement.objects.bulk_create(statements)
     EntityMention.objects.bulk_create(mentions)
     return article.pk
 
@@ -173,7 +159,6 @@ def bench_render() -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from annotations.models import Article
     from annotations.roles import REVIEWERS
 
     print("Review page server render (Django test client, median of 20)")
@@ -181,7 +166,7 @@ def bench_render() -> None:
     user.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
     client = Client()
     client.force_login(user)
-    sample_id = Article.objects.order_by("id").values_list("id", flat=True).first()
+    sample_id = article_ingest(text=SAMPLE).article.pk  # already there after the tagging part
     big_id = article_big_create()
     for label, pk in (("sample article", sample_id), ("200 statements, 1,000 mentions", big_id)):
         url = f"/articles/{pk}/"
@@ -203,6 +188,9 @@ def main() -> None:
     if vendor == "postgresql":  # keep clear of the test suite's database
         connection.settings_dict["TEST"]["NAME"] = "bench_" + connection.settings_dict["NAME"]
     setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+    # Ingestion queues tagging on commit; send those messages nowhere: this script runs
+    # the task body itself.
+    celery_app.conf.broker_url = "memory://localhost/"
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         print(f"Database: {vendor} (throwaway test database); {os.cpu_count()} CPUs\n")

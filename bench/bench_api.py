@@ -23,8 +23,9 @@ from django.test import Client
 from django.utils import timezone
 
 from annotations.api.claimreview import claimreview_document
-from annotations.models import Article, PublishedVerdict, Statement
+from annotations.models import Article, PublishedVerdict
 from annotations.services.partners import partner_token_create
+from bench.rows import statements_bulk_create
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RATINGS = ["true", "mostly_true", "half_true", "mostly_false", "false", "misleading"]
@@ -47,23 +48,14 @@ def published_create(n: int) -> None:
             source_url=f"https://news.example.org/{a}",
             publisher="Bench Daily",
         )
-        statements, offset = [], 0
-        for i, line in enumerate(lines):
-            statements.append(
-                Statement(
-                    article=article,
-                    start=offset,
-                    end=offset + len(line),
-                    text=line,
-                    order=i,
-                    score=0.9,
-                    reasons=["count"],
-                    review_state="approved",
-                    speaker="A Minister",
-                )
-            )
-            offset += len(line) + 1
-        statements = Statement.objects.bulk_create(statements)
+        statements = statements_bulk_create(
+            article=article,
+            lines=lines,
+            score=0.9,
+            reasons=["count"],
+            review_state="approved",
+            speaker="A Minister",
+        )
         published = PublishedVerdict.objects.bulk_create(
             PublishedVerdict(
                 statement=s,

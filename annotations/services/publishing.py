@@ -16,6 +16,12 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
+ERROR_MAX_CHARS = 500
+
+
+def error_short(error: str) -> str:
+    """An error cut to what a job's last_error shows."""
+    return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
 
 
 def task_publish(

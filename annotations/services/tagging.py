@@ -50,7 +50,7 @@ from annotations.nlp.entities import (
     name_surname,
     nlp_get,
 )
-from annotations.services.publishing import task_publish
+from annotations.services.publishing import error_short, task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,7 @@ PENDING = (TaggingJob.State.QUEUED, TaggingJob.State.RUNNING)
 # Deliveries of one job, counting Celery's retries, redeliveries and sweeps: an article that
 # keeps killing its worker (memory, hard time limit) must end up "failed", not loop forever.
 TAGGING_MAX_ATTEMPTS = 8
-ERROR_MAX_CHARS = 500
 SWEEP_BATCH_SIZE = 500
-
-
-def _short(error: str) -> str:
-    return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
 
 
 # --- Queueing ---------------------------------------------------------------------------
@@ -86,7 +81,7 @@ def _job_note(*, article_id: int, error: str) -> None:
     # Only a job still waiting: a task that already ran (eager mode) keeps its own outcome.
     try:
         TaggingJob.objects.filter(article_id=article_id, state=TaggingJob.State.QUEUED).update(
-            last_error=_short(error)
+            last_error=error_short(error)
         )
     except DatabaseError:
         logger.exception("Could not record the queueing error of article %s", article_id)
@@ -186,7 +181,7 @@ def tagging_job_fail(*, article_id: int, error: str) -> None:
     """Record a failure on a pending job (a finished job keeps its outcome)."""
     try:
         TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
-            state=TaggingJob.State.FAILED, finished_at=timezone.now(), last_error=_short(error)
+            state=TaggingJob.State.FAILED, finished_at=timezone.now(), last_error=error_short(error)
         )
     except DatabaseError:
         # The database may be why the task failed; the sweep will find the job later.
@@ -197,7 +192,7 @@ def tagging_job_note_retry(*, article_id: int, error: str) -> None:
     """Show why a running job is being retried, without changing its state."""
     try:
         TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
-            last_error=_short(f"retrying: {error}")
+            last_error=error_short(f"retrying: {error}")
         )
     except DatabaseError:
         logger.exception("Could not note the retry of article %s", article_id)

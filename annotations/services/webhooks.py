@@ -70,7 +70,7 @@ from django.utils import timezone
 
 from annotations.api.claimreview import claimreview_or_tombstone
 from annotations.models import Partner, PublishedVerdict, WebhookAttempt, WebhookDelivery
-from annotations.services.publishing import task_publish
+from annotations.services.publishing import error_short, task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,6 @@ EARLY_TOLERANCE_SECONDS = 10
 STALE_SECONDS = 300
 SWEEP_BATCH_SIZE = 500
 MAX_ADDRESSES_TRIED = 4
-ERROR_MAX_CHARS = 500
 RESPONSE_EXCERPT_BYTES = 200
 # https certificates are checked against the URL's host name (certifi's CA bundle); an
 # ssl.SSLContext here replaces it (the tests trust their own certificate authority).
@@ -110,10 +109,6 @@ class WebhookRefused(Exception):
 
 class WebhookLookupFailed(Exception):
     """The host name did not resolve (transient: DNS can recover)."""
-
-
-def _short(error: str) -> str:
-    return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
 
 
 # --- Pure parts: body, signature, backoff, address policy --------------------------------
@@ -279,7 +274,7 @@ def _note_unqueued(*, delivery_id: int, error: str) -> None:
     # Only on a delivery never attempted: an attempt's own error is more useful to keep.
     try:
         WebhookDelivery.objects.filter(pk=delivery_id, state=State.PENDING, attempts=0).update(
-            last_error=_short(error)
+            last_error=error_short(error)
         )
     except DatabaseError:
         logger.exception("Could not record the queueing error of webhook delivery %s", delivery_id)
@@ -365,7 +360,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     duration_ms = round((time.monotonic() - started) * 1000)
     now = timezone.now()
 
-    fields: dict[str, Any] = {"last_status": status, "last_error": _short(error)}
+    fields: dict[str, Any] = {"last_status": status, "last_error": error_short(error)}
     if status is not None and 200 <= status < 300:
         fields.update(state=State.DELIVERED, delivered_at=now, next_attempt_at=None)
     else:
@@ -376,7 +371,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
             fields.update(
                 state=State.FAILED,
                 next_attempt_at=None,
-                last_error=_short(f"gave up after {delivery.attempts} attempts: {error}"),
+                last_error=error_short(f"gave up after {delivery.attempts} attempts: {error}"),
             )
         else:
             countdown = webhook_retry_countdown(attempt=delivery.attempts, retry_after=retry_after)
@@ -384,7 +379,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
             fields["next_attempt_at"] = min(now + timedelta(seconds=countdown), deadline)
     with transaction.atomic():
         WebhookAttempt.objects.create(
-            delivery=delivery, status=status, error=_short(error), duration_ms=duration_ms
+            delivery=delivery, status=status, error=error_short(error), duration_ms=duration_ms
         )
         WebhookDelivery.objects.filter(pk=delivery.pk, state=State.PENDING).update(**fields)
     delivery.refresh_from_db()
