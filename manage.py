@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
 
-import os
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    from factcheck.config import settings_load_or_exit
+
+    settings_load_or_exit()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

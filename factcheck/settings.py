@@ -18,16 +18,23 @@ from django.core.exceptions import ImproperlyConfigured
 from environs import Env, validate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = Env()
+# `make install` writes .env for the embedded default (DEBUG=1 and a SECRET_KEY of this
+# checkout's own), so `manage.py ...` works in any new shell. Variables set in the
+# environment win over it; production sets its own and has no .env.
 env.read_env(BASE_DIR / ".env", recurse=False)
+# The embedded default's state: the SQLite file, the broker's message files, the cache.
+VAR_DIR = env.path("VAR_DIR", BASE_DIR / "var").resolve()
 
 DEBUG = env.bool("DEBUG", False)
 SECRET_KEY = env.str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off (set it, or DEBUG=1 on a laptop; "
+            "`make install` writes both to .env)."
+        )
     SECRET_KEY = "insecure-dev-only-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -95,6 +102,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder: any first command (not only `make run`)
+    # may be the one that opens it.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -129,6 +139,10 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+    # The transport needs its folders in whichever process comes first: a worker started by
+    # hand, or `manage.py ingest` publishing before any worker ran.
+    for _key in ("data_folder_in", "processed_folder", "control_folder"):
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_key]).mkdir(parents=True, exist_ok=True)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -303,8 +317,9 @@ SPECTACULAR_SETTINGS = {
 # (ClaimReview urls point at it).
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", "Fact-check desk")
 _http_url = validate.URL(schemes={"http", "https"}, require_tld=False)
-FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", "http://127.0.0.1:8000/", validate=_http_url)
+# `make run` sets SITE_URL from the address it serves on (RUN_ADDR) unless it is set.
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000", validate=_http_url).rstrip("/")
+FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", SITE_URL + "/", validate=_http_url)
 # Incremental sync only serves records modified at least this long ago, so a record whose
 # transaction committed late (with an earlier modified_at) is never skipped by a cursor.
 API_SYNC_LAG_SECONDS = env.float("API_SYNC_LAG_SECONDS", 2.0)

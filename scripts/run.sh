@@ -6,15 +6,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export DEBUG="${DEBUG:-1}"
-mkdir -p var/celery/queue var/celery/processed
+RUN_ADDR="${RUN_ADDR:-127.0.0.1:8000}"
+# ClaimReview urls (and the organisation's url) follow the address served on, unless
+# SITE_URL is set in the environment or in .env.
+if [ -z "${SITE_URL:-}" ] && ! grep -q '^SITE_URL=' .env 2>/dev/null; then
+  export SITE_URL="http://$RUN_ADDR"
+fi
+
+VAR="${VAR_DIR:-var}"
+mkdir -p "$VAR"
 
 "$BIN/python" manage.py migrate --no-input -v 0
 "$BIN/python" manage.py load_demo
 
-"$BIN/celery" -A factcheck worker --beat --schedule var/celerybeat-schedule \
+"$BIN/celery" -A factcheck worker --beat --schedule "$VAR/celerybeat-schedule" \
   --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 
-echo "Open http://127.0.0.1:8000/ (log in with the demo reviewer above). Ctrl-C stops both."
-"$BIN/python" manage.py runserver "${RUN_ADDR:-127.0.0.1:8000}"
+echo "Open http://$RUN_ADDR/ (log in with the demo reviewer above). Ctrl-C stops both."
+"$BIN/python" manage.py runserver "$RUN_ADDR"

@@ -5,15 +5,15 @@ correcting an article's metadata: every document that changes gets a new dateMod
 so partners syncing incrementally pick the change up.
 """
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from annotations.api.claimreview import claimreview_document
+from annotations.management.base import DatabaseCommand
 from annotations.models import PublishedVerdict
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = __doc__.strip().splitlines()[0]
 
     def handle(self, *args, **opts) -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.core.validators import URLValidator
 
+from annotations.management.base import DatabaseCommand
 from annotations.models import Article, TaggingJob
 from annotations.selectors import article_as_dict
 from annotations.services.articles import (
@@ -20,7 +21,7 @@ from annotations.services.articles import (
 )
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Ingest UTF-8 text files (one paragraph per line) as articles: split them into "
         "checkable statements and queue entity tagging. Every file is checked before any is "

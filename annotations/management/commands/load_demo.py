@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
 
+from annotations.management.base import DatabaseCommand
 from annotations.models import Article
 from annotations.roles import EDITORS, REVIEWERS
 from annotations.services.articles import article_ingest
@@ -19,7 +19,7 @@ DEMO_USERNAME = "reviewer"
 DEMO_ACCOUNTS = [(DEMO_USERNAME, REVIEWERS, "reviewer"), ("editor", EDITORS, "editor")]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Load the sample articles from seeds/ and (re)set the demo accounts' passwords."
 
     def handle(self, *args, **opts) -> None:

@@ -1,12 +1,13 @@
 """python manage.py partner_token NAME — create a partner if needed and print a new token."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from annotations.management.base import DatabaseCommand
 from annotations.models import PartnerToken
 from annotations.services.partners import partner_token_create, partner_token_revoke
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Create the partner NAME if needed and print a new API token (shown once; only its "
         "hash is stored). --revoke PREFIX revokes tokens; --list shows a partner's tokens."

@@ -1,11 +1,10 @@
 """python manage.py sweep_tagging_jobs — re-enqueue stale tagging jobs once (cron, ops)."""
 
-from django.core.management.base import BaseCommand
-
+from annotations.management.base import DatabaseCommand
 from annotations.services.tagging import tagging_jobs_requeue_stale
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Re-enqueue tagging jobs queued for longer than TAGGING_STALE_QUEUED_SECONDS or "
         "running for longer than TAGGING_STALE_RUNNING_SECONDS (the same work as the "
