@@ -320,10 +320,26 @@ WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", False)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
 WEBHOOK_RETRY_FOR_SECONDS = env.int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
 
+# --- HTTPS ------------------------------------------------------------------------------
+# X-Forwarded-Proto says whether the request came in over HTTPS only when a reverse proxy in
+# front terminates TLS and sets it on every request, replacing whatever the client sent:
+# BEHIND_TLS_PROXY=1. Otherwise any client could send "X-Forwarded-Proto: https".
+if env.bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
+    # Production is HTTPS only unless the environment says otherwise: secure cookies, plain
+    # HTTP redirected, and HSTS telling browsers for a year (subdomains included, preload
+    # allowed) to use nothing else. HSTS cannot be taken back before it expires: a first
+    # deployment unsure of its HTTPS can start with SECURE_HSTS_SECONDS=3600.
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int(
+        "SECURE_HSTS_SECONDS", 365 * 24 * 3600, validate=validate.Range(min=0)
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,
