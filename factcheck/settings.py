@@ -211,12 +211,17 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Login throttling (django-axes) -----------------------------------------------------
 # Failed log-ins are counted in the database per username+IP pair; the 5th failure locks
 # that pair out for 15 minutes (a failure during the lockout starts the 15 minutes again),
-# and a successful log-in clears the count. AXES_ENABLED=0 turns it off (the unit tests
-# do, so that `client.login()`, which passes no request, works; see pyproject.toml).
+# and a successful log-in clears the count. An address that failed for 10 different
+# usernames within those 15 minutes is locked out for every username (password spraying;
+# annotations/login_throttling.py says why this is not a second AXES_LOCKOUT_PARAMETERS
+# entry). AXES_ENABLED=0 turns it off (the unit tests do, so that `client.login()`, which
+# passes no request, works; see pyproject.toml).
 AXES_ENABLED = env.bool("AXES_ENABLED", True)
+AXES_HANDLER = "annotations.login_throttling.DeskAxesHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_USERNAMES_PER_IP_LIMIT = 10
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner on stderr (it would precede every command's output)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -16,6 +16,7 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 import factcheck.settings as project_settings
 
@@ -132,6 +133,42 @@ def test_the_lockout_is_per_username_and_address(client, rita, django_user_model
     assert login_post(client, "sam", PASSWORD, ip="203.0.113.7").status_code == 302
     client.logout()
     assert login_post(client, "rita", PASSWORD, ip="198.51.100.2").status_code == 302
+
+
+def test_an_address_that_fails_for_ten_usernames_is_locked_out_for_every_username(
+    client, rita, axes_on
+):
+    # Password spraying: a few guesses at many accounts stays under the per-pair limit.
+    for n in range(9):
+        assert login_post(client, f"user{n}", "Spring2025!").status_code == 200
+    assert login_post(client, "user9", "Spring2025!").status_code == 429  # the 10th username
+    response = login_post(client, "rita", PASSWORD)  # rita never failed
+    assert response.status_code == 429
+    assert LOCKOUT_MESSAGE in response.content.decode()
+    assert not is_logged_in(client)
+
+    # Another address is not locked, and the address's lockout ends after 15 minutes.
+    assert login_post(client, "rita", PASSWORD, ip="198.51.100.2").status_code == 302
+    client.logout()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
+    assert login_post(client, "rita", PASSWORD).status_code == 302
+
+
+def test_nine_usernames_failing_from_one_address_do_not_lock_it(client, rita, axes_on):
+    for n in range(9):
+        login_post(client, f"user{n}", "wrong")
+    assert login_post(client, "rita", PASSWORD).status_code == 302
+
+
+def test_one_person_failing_again_and_again_does_not_lock_their_colleagues_out(
+    client, rita, django_user_model, axes_on
+):
+    # A newsroom behind one NAT address: only rita's pair is locked, however often she tries.
+    django_user_model.objects.create_user("sam", password=PASSWORD)
+    for _ in range(30):
+        login_post(client, "rita", "wrong")
+    assert login_post(client, "rita", PASSWORD).status_code == 429
+    assert login_post(client, "sam", PASSWORD).status_code == 302
 
 
 def test_the_lockout_ends_after_15_minutes(client, rita, axes_on):
