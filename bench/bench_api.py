@@ -170,6 +170,7 @@ def bench_latency(*, clients: int = 20, requests_each: int = 25) -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
         "PYTHONWARNINGS": "ignore:No directory at",
     }
     port = 8765

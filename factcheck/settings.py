@@ -96,9 +96,14 @@ TEMPLATES = [
 # Default: an SQLite file under var/. WAL lets the web server read while the worker writes;
 # IMMEDIATE transactions take the write lock up front so concurrent writers wait (timeout)
 # instead of failing with "database is locked" halfway through a transaction.
+# Persistent connections (60 s) are checked before a request reuses them: without the check,
+# a connection the database dropped meanwhile costs one 500 per gunicorn worker.
 DATABASES = {
     "default": env.dj_db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60
+        "DATABASE_URL",
+        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -220,12 +225,17 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Login throttling (django-axes) -----------------------------------------------------
 # Failed log-ins are counted in the database per username+IP pair; the 5th failure locks
 # that pair out for 15 minutes (a failure during the lockout starts the 15 minutes again),
-# and a successful log-in clears the count. AXES_ENABLED=0 turns it off (the unit tests
-# do, so that `client.login()`, which passes no request, works; see pyproject.toml).
+# and a successful log-in clears the count. An address that failed for 10 different
+# usernames within those 15 minutes is locked out for every username (password spraying;
+# annotations/login_throttling.py says why this is not a second AXES_LOCKOUT_PARAMETERS
+# entry). AXES_ENABLED=0 turns it off (the unit tests do, so that `client.login()`, which
+# passes no request, works; see pyproject.toml).
 AXES_ENABLED = env.bool("AXES_ENABLED", True)
+AXES_HANDLER = "annotations.login_throttling.DeskAxesHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_USERNAMES_PER_IP_LIMIT = 10
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no start-up banner on stderr (it would precede every command's output)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -330,10 +340,26 @@ WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", False)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
 WEBHOOK_RETRY_FOR_SECONDS = env.int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
 
+# --- HTTPS ------------------------------------------------------------------------------
+# X-Forwarded-Proto says whether the request came in over HTTPS only when a reverse proxy in
+# front terminates TLS and sets it on every request, replacing whatever the client sent:
+# BEHIND_TLS_PROXY=1. Otherwise any client could send "X-Forwarded-Proto: https".
+if env.bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
+    # Production is HTTPS only unless the environment says otherwise: secure cookies, plain
+    # HTTP redirected, and HSTS telling browsers for a year (subdomains included, preload
+    # allowed) to use nothing else. HSTS cannot be taken back before it expires: a first
+    # deployment unsure of its HTTPS can start with SECURE_HSTS_SECONDS=3600.
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int(
+        "SECURE_HSTS_SECONDS", 365 * 24 * 3600, validate=validate.Range(min=0)
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from annotations.models import Partner, Statement
+from annotations.models import Article, Partner, Statement
 from annotations.services.editorial import (
     verdict_approve,
     verdict_correction_start,
@@ -24,6 +24,7 @@ from tests.factories import (
     EntityMentionFactory,
     ReviewerFactory,
     StatementFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,31 @@ def test_partners_and_editors_read_but_reviewers_and_outsiders_do_not(client, pa
     assert len(results(api.get(LIST))) == 1
     api.force_authenticate(ReviewerFactory())
     assert api.get(LIST).status_code == 403
+
+
+SESSION_PATHS = [LIST, "/api/v1/articles/", "/api/v1/export.ndjson", "/api/v1/export.csv"]
+
+
+def test_a_staff_account_in_neither_desk_group_can_neither_read_nor_write_by_session(client):
+    # It sees no article on the site, so none through the API either.
+    publish()
+    client.force_login(UserFactory(username="ops", is_staff=True))
+    for path in SESSION_PATHS:
+        assert client.get(path).status_code == 403, path
+    text = "Budget day\nThe minister said 12% of the 300 schools closed in 2024."
+    response = client.post("/api/v1/articles/", {"text": text}, content_type="application/json")
+    assert response.status_code == 403
+    assert not Article.objects.filter(body__contains="300 schools").exists()
+
+
+def test_an_editor_reads_and_ingests_by_session(client):
+    publish()
+    client.force_login(EditorFactory())
+    for path in SESSION_PATHS:
+        assert client.get(path).status_code == 200, path
+    text = "Budget day\nThe minister said 12% of the 300 schools closed in 2024."
+    response = client.post("/api/v1/articles/", {"text": text}, content_type="application/json")
+    assert response.status_code == 201
 
 
 def test_no_unpublished_verdict_reviewer_name_or_editor_note_ever_leaves(partner_client):

@@ -1,4 +1,5 @@
-"""Security headers and login throttling, through Django's test client.
+"""Security headers and login throttling, through Django's test client; HTTPS settings of a
+deployment, in a fresh process with DEBUG off.
 
 The unit-test settings turn django-axes off (pyproject.toml: AXES_ENABLED=0) so that
 ``client.login()``, which passes no request to the backends, keeps working; the tests here
@@ -15,6 +16,7 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 import factcheck.settings as project_settings
 
@@ -133,6 +135,42 @@ def test_the_lockout_is_per_username_and_address(client, rita, django_user_model
     assert login_post(client, "rita", PASSWORD, ip="198.51.100.2").status_code == 302
 
 
+def test_an_address_that_fails_for_ten_usernames_is_locked_out_for_every_username(
+    client, rita, axes_on
+):
+    # Password spraying: a few guesses at many accounts stays under the per-pair limit.
+    for n in range(9):
+        assert login_post(client, f"user{n}", "Spring2025!").status_code == 200
+    assert login_post(client, "user9", "Spring2025!").status_code == 429  # the 10th username
+    response = login_post(client, "rita", PASSWORD)  # rita never failed
+    assert response.status_code == 429
+    assert LOCKOUT_MESSAGE in response.content.decode()
+    assert not is_logged_in(client)
+
+    # Another address is not locked, and the address's lockout ends after 15 minutes.
+    assert login_post(client, "rita", PASSWORD, ip="198.51.100.2").status_code == 302
+    client.logout()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
+    assert login_post(client, "rita", PASSWORD).status_code == 302
+
+
+def test_nine_usernames_failing_from_one_address_do_not_lock_it(client, rita, axes_on):
+    for n in range(9):
+        login_post(client, f"user{n}", "wrong")
+    assert login_post(client, "rita", PASSWORD).status_code == 302
+
+
+def test_one_person_failing_again_and_again_does_not_lock_their_colleagues_out(
+    client, rita, django_user_model, axes_on
+):
+    # A newsroom behind one NAT address: only rita's pair is locked, however often she tries.
+    django_user_model.objects.create_user("sam", password=PASSWORD)
+    for _ in range(30):
+        login_post(client, "rita", "wrong")
+    assert login_post(client, "rita", PASSWORD).status_code == 429
+    assert login_post(client, "sam", PASSWORD).status_code == 302
+
+
 def test_the_lockout_ends_after_15_minutes(client, rita, axes_on):
     for _ in range(5):
         login_post(client, "rita", "wrong")
@@ -207,3 +245,99 @@ def test_throttling_is_on_unless_the_environment_turns_it_off():
 def test_client_login_still_works_in_unit_tests(client, rita):
     # Axes is off here; with it on, client.login() would need request=HttpRequest().
     assert client.login(username="rita", password=PASSWORD)
+
+
+# --- HTTPS and deployment ---------------------------------------------------------------
+# The settings module reads the environment once, at import: these run it in a fresh
+# process with DEBUG off and nothing from this process's environment but PATH.
+
+# The variables README's "Production" section exports (with a real-looking secret key).
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3Vq9x-" + "production-like-secret-for-the-deploy-check-" * 2,
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "DATABASE_URL": "postgres://factcheck@db/factcheck",
+    "REDIS_URL": "redis://redis:6379/0",
+    "BEHIND_TLS_PROXY": "1",
+    "TRUSTED_PROXY_COUNT": "1",
+}
+# Runs a request through the whole middleware stack; the API answers 401 without touching
+# the database or static files, so no server or collectstatic is needed.
+REQUEST_CODE = """
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/api/v1/claimreviews/", headers={"X-Forwarded-Proto": "https"})
+hsts = response.get("Strict-Transport-Security", "-")
+print(response.status_code, response.get("Location", "-"), hsts, sep="|")
+"""
+
+
+def run_deployed(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """python ``args`` with the production variables, updated with ``env``."""
+    return subprocess.run(
+        [sys.executable, *args],
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            **PRODUCTION_ENV,
+            **env,
+        },
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_deploy_check_finds_nothing_with_the_readmes_production_variables():
+    out = run_deployed(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert out.returncode == 0, out.stderr
+    assert "System check identified no issues" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_forged_forwarded_proto_header_does_not_pass_plain_http_for_https():
+    # No proxy in front: the client itself sent X-Forwarded-Proto.
+    out = run_deployed(["-c", REQUEST_CODE], ALLOWED_HOSTS="testserver", BEHIND_TLS_PROXY="0")
+    assert out.returncode == 0, out.stderr
+    status, location, _ = out.stdout.strip().split("|")
+    assert (status, location) == ("301", "https://testserver/api/v1/claimreviews/")
+
+
+def test_behind_a_tls_proxy_its_forwarded_proto_header_marks_the_request_as_https():
+    out = run_deployed(["-c", REQUEST_CODE], ALLOWED_HOSTS="testserver")
+    assert out.returncode == 0, out.stderr
+    status, location, hsts = out.stdout.strip().split("|")
+    assert (status, location) == ("401", "-")  # not redirected: the partner API answers
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_https_redirect_and_hsts_come_from_the_environment():
+    code = (
+        "import factcheck.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    out = run_deployed(
+        ["-c", code],
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="false",
+        SECURE_HSTS_PRELOAD="no",
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "3600", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SECURE_HSTS_SECONDS", "-1"),
+        ("SECURE_HSTS_SECONDS", "1 year"),
+        ("SECURE_SSL_REDIRECT", "maybe"),
+        ("BEHIND_TLS_PROXY", "nginx"),
+    ],
+)
+def test_a_malformed_https_variable_stops_start_up_naming_it(variable, value):
+    out = run_deployed(["-c", "import factcheck.settings"], **{variable: value})
+    assert out.returncode != 0
+    assert f'Environment variable "{variable}" invalid' in out.stderr

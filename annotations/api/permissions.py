@@ -9,20 +9,22 @@ def request_partner(request):
 
 
 class CanReadPublished(permissions.BasePermission):
-    """Partners (with a token), and staff or editors with their session, read published
-    verdicts. Writes need CanIngest."""
+    """Partners (with a token), and editors with their session, read published verdicts.
+    Writes need CanIngest.
+
+    Staff status alone gives no session access: a staff account in neither desk group sees
+    no article on the site, so it reads none here either (partners use tokens)."""
 
     message = "Authenticate with a partner token (Authorization: Bearer <token>)."
 
     def has_permission(self, request, view) -> bool:
         if request_partner(request) is not None:
             return True
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_staff or user_is_editor(user)))
+        return user_is_editor(request.user)
 
 
 class CanIngest(CanReadPublished):
-    """POST /api/v1/articles/: a partner marked can_ingest, or staff or an editor."""
+    """POST /api/v1/articles/: a partner marked can_ingest, or an editor."""
 
     message = "This client may not ingest articles."
 
