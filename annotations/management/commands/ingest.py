@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.core.validators import URLValidator
 
-from annotations.management.base import DatabaseCommand
+from annotations.management.base import DatabaseCommand, database_ready_check
 from annotations.models import Article, TaggingJob
 from annotations.selectors import article_as_dict
 from annotations.services.articles import (
@@ -27,6 +27,8 @@ class Command(DatabaseCommand):
         "checkable statements and queue entity tagging. Every file is checked before any is "
         f"stored. Limit: {settings.ARTICLE_MAX_CHARS:,} characters per article."
     )
+    # The files are checked first (a missing file is the error to show), then the database.
+    requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
@@ -50,6 +52,7 @@ class Command(DatabaseCommand):
                 raise CommandError(f"--source-url is not an http(s) URL: {url}") from None
         # Read and check every file first, so that a bad one stores nothing.
         texts = [(path, read_article_file(path)) for path in paths]
+        database_ready_check()
 
         articles = []
         for path, text in texts:
