@@ -1,0 +1,32 @@
+"""The data model, one module per stage; import models from here (``annotations.models``)."""
+
+from annotations.models.articles import Article, Statement
+from annotations.models.entities import Entity, EntityAlias, EntityMention, TaggingJob
+from annotations.models.partners import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
+from annotations.models.publishing import PublishedVerdict
+from annotations.models.review import (
+    AppendOnlyQuerySet,
+    HistoryIsAppendOnly,
+    ReviewEvent,
+    Verdict,
+    VerdictSource,
+)
+
+__all__ = [
+    "AppendOnlyQuerySet",
+    "Article",
+    "Entity",
+    "EntityAlias",
+    "EntityMention",
+    "HistoryIsAppendOnly",
+    "Partner",
+    "PartnerToken",
+    "PublishedVerdict",
+    "ReviewEvent",
+    "Statement",
+    "TaggingJob",
+    "Verdict",
+    "VerdictSource",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

@@ -1,0 +1,113 @@
+"""Canonical entities, their aliases and mentions in articles, and the tagging job."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from annotations.models.articles import Article
+
+
+class Entity(models.Model):
+    """A canonical entity shared across articles ("Zelenskyy" and "Volodymyr Zelenskyy")."""
+
+    label = models.CharField(max_length=20)
+    name = models.CharField(max_length=300, help_text="Canonical display name.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "entities"
+        ordering = ["label", "name"]
+        indexes = [models.Index(fields=["label", "name"], name="entity_label_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.label})"
+
+
+class EntityAlias(models.Model):
+    """A normalised name under which an entity is found again ("eu", "european union")."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    label = models.CharField(max_length=20)
+    key = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name_plural = "entity aliases"
+        constraints = [models.UniqueConstraint(fields=["label", "key"], name="entity_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.entity_id}"
+
+
+class EntityMention(models.Model):
+    class Source(models.TextChoices):
+        MODEL = "model", "Model"
+        HUMAN = "human", "Human"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    label = models.CharField(max_length=20)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MODEL)
+    # A reviewer's "remove": a human tombstone on the span, so the next tagging run (which
+    # skips spans with human mentions) does not bring the model's mention back.
+    removed = models.BooleanField(default=False)
+    model_name = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="mention_span"),
+            # A re-run of the tagger can never leave two model mentions on the same span.
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=Q(source="model"),
+                name="mention_model_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "start"], name="mention_article_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.text} [{self.label}]"
+
+
+class TaggingJob(models.Model):
+    """The state of an article's entity tagging, owned by the database, not the broker.
+
+    If the broker is down or a worker dies, the job row still says where things stand and
+    the periodic sweep (annotations.tasks.tagging_jobs_sweep) re-enqueues it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="tagging_job")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    mention_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "queued_at"], name="taggingjob_state_idx")]
+
+    def __str__(self) -> str:
+        return f"Tagging of article {self.article_id}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
