@@ -137,10 +137,16 @@ class AssignForm(forms.Form):
 
 
 class SpanForm(forms.Form):
-    """A selection in the article, as character offsets into its body."""
+    """A selection in the article: code point offsets into its body (Python str indices,
+    not the UTF-16 code units of JavaScript) and the selected text, which the service
+    checks against ``body[start:end]``."""
 
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=0)
+    text = forms.CharField(
+        strip=False,  # compared character for character, white space included
+        error_messages={"required": "The selected text is missing: select the text again."},
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -439,7 +439,7 @@ class StatementAssignView(DeskRoleRequiredMixin, View):
 
 
 class StatementAddView(DeskRoleRequiredMixin, View):
-    """Add a statement the detector missed, from a selection (body offsets)."""
+    """Add a statement the detector missed, from a selection (body offsets and text)."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = _article_or_404(pk)
@@ -452,6 +452,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
                 user=request.user,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
+                text=form.cleaned_data["text"],
             )
         except ReviewError as exc:
             data = {"error": exc.message, "field": exc.field}
@@ -466,7 +467,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
 
 
 class MentionAddView(DeskRoleRequiredMixin, View):
-    """Mark an entity the model missed, from a selection (body offsets) and a label."""
+    """Mark an entity the model missed, from a selection (body offsets and text), a label."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         article = _article_or_404(pk)
@@ -479,6 +480,7 @@ class MentionAddView(DeskRoleRequiredMixin, View):
                 user=request.user,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
+                text=form.cleaned_data["text"],
                 label=form.cleaned_data["label"],
             )
         except ReviewError as exc:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from annotations.models import (
     Entity,
     EntityMention,
+    ReviewEvent,
     Statement,
     Verdict,
 )
@@ -447,7 +448,9 @@ def test_adding_a_statement_from_selection_offsets(rita_client, article):
     text = "But many of the plans are dependent on a US backstop"
     start = article.body.index(text)
     assert not Statement.objects.filter(article=article, start__lte=start, end__gt=start)
-    data = {"start": start - 1, "end": start + len(text)}  # white space is trimmed
+    # The character before (a line break) is trimmed.
+    before = article.body[start - 1 : start]
+    data = {"start": start - 1, "end": start + len(text), "text": before + text}
     response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
     assert response.status_code == 201, response.content
     added = Statement.objects.get(pk=response.json()["statement"])
@@ -462,22 +465,24 @@ def test_adding_a_statement_outside_the_text_or_over_another_is_refused(
     rita_client, article, statement
 ):
     size = len(article.body)
-    data = {"start": size - 5, "end": size + 10}
+    data = {"start": size - 5, "end": size + 10, "text": article.body[size - 5 :]}
     response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
     assert response.status_code == 400
     assert response.json()["error"] == "The selection is outside the article text."
-    data = {"start": statement.start + 2, "end": statement.end - 2}
+    start, end = statement.start + 2, statement.end - 2
+    data = {"start": start, "end": end, "text": article.body[start:end]}
     response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
     assert response.status_code == 400
     assert "overlaps a statement" in response.json()["error"]
-    response = post(rita_client, "statement_add", article.pk, {"start": 9, "end": 3}, **SCRIPT)
+    data = {"start": 9, "end": 3, "text": "x"}
+    response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
     assert response.status_code == 400
     assert response.json()["error"] == "The selection is empty."
 
 
 def test_marking_relabelling_and_removing_an_entity(rita_client, article, statement):
     start = article.body.index("Russian sovereign assets")
-    data = {"start": start, "end": start + len("Russian"), "label": "NORP"}
+    data = {"start": start, "end": start + len("Russian"), "text": "Russian", "label": "NORP"}
     response = post(rita_client, "mention_add", article.pk, data, **SCRIPT)
     assert response.status_code == 201
     mention = EntityMention.objects.get(pk=response.json()["mention"])
@@ -500,6 +505,92 @@ def test_marking_relabelling_and_removing_an_entity(rita_client, article, statem
     assert "Entity mention removed." in response.content.decode()
     assert not EntityMention.objects.filter(article=article, removed=False, text="Russian")
     assert EntityMention.objects.filter(article=article, removed=True, text="Russian").exists()
+
+
+# Offsets are code points (Python str indices). The old page counted UTF-16 code units,
+# where each emoji and each half of a flag counts twice: the requests below send what it
+# sent, and the selected text with them.
+ASTRAL_BODY = (
+    "Opinion 😀😀😀 piece X about nothing in particular here.\n"
+    "Leaders from 🇺🇦 met in Berlin on Monday."
+)
+MISMATCH = (
+    "The selected text does not match the article at these offsets; nothing was saved."
+    " Reload the page and select the text again."
+)
+
+
+def _utf16(body: str, index: int) -> int:
+    return len(body[:index].encode("utf-16-le")) // 2
+
+
+def _selection(body: str, text: str, *, utf16: bool = False) -> dict:
+    start = body.index(text)
+    end = start + len(text)
+    if utf16:
+        start, end = _utf16(body, start), _utf16(body, end)
+    return {"start": start, "end": end, "text": text}
+
+
+def _written(article) -> tuple:
+    """Everything a correction could write, to compare before and after a refusal."""
+    mentions = EntityMention.objects.filter(article=article).order_by("pk")
+    return (
+        list(Statement.objects.filter(article=article).values_list("pk", "start", "end")),
+        list(ReviewEvent.objects.values_list("pk", flat=True)),
+        list(mentions.values_list("pk", "start", "end", "label", "source", "removed")),
+        Entity.objects.count(),
+    )
+
+
+def test_a_statement_after_emoji_is_added_on_the_selected_characters(rita_client):
+    article = ArticleFactory(body=ASTRAL_BODY)
+    data = _selection(article.body, "nothing in particular")
+    response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
+    assert response.status_code == 201, response.content
+    added = Statement.objects.get(pk=response.json()["statement"])
+    assert article.body[added.start : added.end] == added.text == "nothing in particular"
+
+
+def test_a_statement_whose_text_does_not_match_its_offsets_is_refused_and_nothing_written(
+    rita_client,
+):
+    article = ArticleFactory(body=ASTRAL_BODY)
+    data = _selection(article.body, "nothing in particular", utf16=True)
+    assert article.body[data["start"] : data["end"]] == "hing in particular he"
+    before = _written(article)
+    response = post(rita_client, "statement_add", article.pk, data, **SCRIPT)
+    assert response.status_code == 400
+    assert response.json() == {"error": MISMATCH, "field": "text"}
+    assert _written(article) == before
+
+
+def test_an_entity_mark_whose_text_does_not_match_is_refused_and_the_model_mention_stays(
+    rita_client,
+):
+    article = ArticleFactory(body=ASTRAL_BODY)
+    berlin = EntityMentionFactory(article=article, phrase="Berlin", label="GPE", source="model")
+    data = _selection(article.body, "Berlin", utf16=True) | {"label": "GPE"}
+    # What the old page sent overlaps the model's mention, which a mark would replace.
+    assert data["start"] < berlin.end and data["end"] > berlin.start
+    before = _written(article)
+    response = post(rita_client, "mention_add", article.pk, data, **SCRIPT)
+    assert response.status_code == 400
+    assert response.json() == {"error": MISMATCH, "field": "text"}
+    assert _written(article) == before
+    assert EntityMention.objects.get(pk=berlin.pk).removed is False
+
+
+def test_a_selection_without_its_text_is_refused(rita_client):
+    article = ArticleFactory(body=ASTRAL_BODY)
+    data = _selection(article.body, "Berlin")
+    del data["text"]
+    before = _written(article)
+    for name, extra in (("statement_add", {}), ("mention_add", {"label": "GPE"})):
+        response = post(rita_client, name, article.pk, data | extra, **SCRIPT)
+        assert response.status_code == 400
+        assert response.json()["error"] == "The selected text is missing: select the text again."
+    assert _written(article) == before
 
 
 def test_a_model_mention_inside_the_statement_is_listed_with_its_actions(rita_client, statement):

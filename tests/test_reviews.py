@@ -171,7 +171,13 @@ def test_a_missed_statement_is_added_from_a_selection_with_its_figures():
     article = article_ingest(text="Intro line\nOfficials said 40 schools closed. Sad.").article
     rita = ReviewerFactory()
     start = article.body.index("Sad")
-    statement = statement_add(article_id=article.pk, user=rita, start=start - 1, end=start + 4)
+    statement = statement_add(
+        article_id=article.pk,
+        user=rita,
+        start=start - 1,
+        end=start + 4,
+        text=article.body[start - 1 : start + 4],
+    )
     assert statement.text == "Sad."  # the leading space is trimmed
     assert article.body[statement.start : statement.end] == statement.text
     assert statement.origin == Statement.Origin.HUMAN and statement.created_by == rita
@@ -184,7 +190,13 @@ def test_a_missed_statement_is_added_from_a_selection_with_its_figures():
 def test_a_selection_outside_the_text_or_empty_is_refused(start, end, message):
     article = article_ingest(text="Intro   line\nThe mayor opened 3 parks in 2023.").article
     with pytest.raises(ReviewError, match=message):
-        statement_add(article_id=article.pk, user=ReviewerFactory(), start=start, end=end)
+        statement_add(
+            article_id=article.pk,
+            user=ReviewerFactory(),
+            start=start,
+            end=end,
+            text=article.body[start:end],
+        )
 
 
 def test_a_selection_overlapping_a_statement_is_refused():
@@ -196,6 +208,7 @@ def test_a_selection_overlapping_a_statement_is_refused():
             user=ReviewerFactory(),
             start=existing.start + 2,
             end=existing.end + 0,
+            text=article.body[existing.start + 2 : existing.end],
         )
 
 

@@ -116,19 +116,30 @@ class ClaimReviewFilterSerializer(serializers.Serializer):
 
 # --- Articles -------------------------------------------------------------------------
 
+# Offsets index the article body: Unicode code points (Python str indices), not UTF-16
+# code units (JavaScript string indices), so an emoji counts as one.
+_START_HELP = (
+    "Offset of the first character in the article body, in Unicode code points (Python"
+    " str indices), not UTF-16 code units."
+)
+_END_HELP = (
+    "Offset just past the last character in the article body, in Unicode code points"
+    " (Python str indices), not UTF-16 code units: body[start:end] == text."
+)
+
 
 class FigureSerializer(serializers.Serializer):
     text = serializers.CharField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
     kind = serializers.CharField()
 
 
 class EntityMentionOutSerializer(serializers.Serializer):
     text = serializers.CharField()
     label = serializers.CharField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
     entity_id = serializers.IntegerField()
     entity = serializers.CharField(source="entity.name")
 
@@ -143,8 +154,8 @@ class SourceOutSerializer(serializers.Serializer):
 
 class PublishedStatementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
     text = serializers.CharField()
     speaker = serializers.CharField(allow_blank=True)
     figures = FigureSerializer(many=True)
@@ -187,8 +198,8 @@ class ArticleInSerializer(serializers.Serializer):
 
 class DetectedStatementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
     text = serializers.CharField()
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())

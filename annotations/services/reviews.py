@@ -256,10 +256,21 @@ def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Sta
 # --- Human corrections ----------------------------------------------------------------
 
 
-def span_validate(*, body: str, start: int, end: int) -> tuple[int, int]:
-    """Check a selection against the body and trim surrounding white space."""
+def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, int]:
+    """Check a selection against the body and trim surrounding white space.
+
+    ``start`` and ``end`` are code point offsets (Python str indices); ``text`` is what
+    the reviewer selected. A browser that counted anything else (UTF-16 code units, say)
+    sends offsets that miss ``text``: refused, never stored on the wrong characters.
+    """
     if not (0 <= start < end <= len(body)):
         raise ReviewError("The selection is outside the article text.", field="start")
+    if body[start:end] != text:
+        raise ReviewError(
+            "The selected text does not match the article at these offsets; nothing was"
+            " saved. Reload the page and select the text again.",
+            field="text",
+        )
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
@@ -271,14 +282,15 @@ def span_validate(*, body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def statement_add(*, article_id: int, user, start: int, end: int) -> Statement:
-    """Add a statement the detector missed, from a selection in the article."""
+def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> Statement:
+    """Add a statement the detector missed, from a selection in the article (``text``
+    is the selected text, checked against ``body[start:end]``)."""
     _require_reviewer(user)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
             raise ReviewError("No such article.")
-        start, end = span_validate(body=article.body, start=start, end=end)
+        start, end = span_validate(body=article.body, start=start, end=end, text=text)
         overlapping = Statement.objects.filter(article=article, start__lt=end, end__gt=start)
         if overlapping.exists():
             raise ReviewError(
@@ -312,15 +324,18 @@ def statement_add(*, article_id: int, user, start: int, end: int) -> Statement:
     return statement
 
 
-def mention_add(*, article_id: int, user, start: int, end: int, label: str) -> EntityMention:
-    """Mark an entity the model missed; it replaces model mentions it overlaps."""
+def mention_add(
+    *, article_id: int, user, start: int, end: int, text: str, label: str
+) -> EntityMention:
+    """Mark an entity the model missed; it replaces model mentions it overlaps. ``text`` is
+    the selected text: checked first, so a refused mark never removes a model mention."""
     _require_reviewer(user)
     _label_check(label)
     with transaction.atomic():
         article = Article.objects.filter(pk=article_id).first()
         if article is None:
             raise ReviewError("No such article.")
-        start, end = span_validate(body=article.body, start=start, end=end)
+        start, end = span_validate(body=article.body, start=start, end=end, text=text)
         return _human_mention_put(article=article, user=user, start=start, end=end, label=label)
 
 

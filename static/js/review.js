@@ -515,6 +515,13 @@
     return element ? element.closest(".article-text p[data-start]") : null;
   }
 
+  // Body offsets (data-start, and what the server is sent) count Unicode code points, as
+  // Python's str indices do; a JavaScript string's length counts UTF-16 code units, where
+  // an emoji or each half of a flag counts twice. Convert here, at the browser boundary.
+  function codePoints(text) {
+    return Array.from(text).length;
+  }
+
   // Body offset of a DOM position inside a paragraph: the paragraph's data-start plus the
   // length of its text before that position (Range.toString counts only text nodes, so the
   // CSS labels drawn with ::before/::after never count).
@@ -522,7 +529,7 @@
     const range = document.createRange();
     range.setStart(paragraph, 0);
     range.setEnd(node, offset);
-    return Number(paragraph.dataset.start) + range.toString().length;
+    return Number(paragraph.dataset.start) + codePoints(range.toString());
   }
 
   function selectionSpan() {
@@ -533,18 +540,21 @@
     const first = paragraphOf(range.startContainer);
     if (!first) return null;
     const start = bodyOffset(first, range.startContainer, range.startOffset);
-    let last = paragraphOf(range.endContainer);
+    const last = paragraphOf(range.endContainer);
     let end;
+    // The exact characters selected: the server refuses the offsets if they don't match.
+    let text = range.toString();
     if (last === first) {
       end = bodyOffset(first, range.endContainer, range.endOffset);
     } else if (last && bodyOffset(last, range.endContainer, range.endOffset) === Number(last.dataset.start)) {
       // A triple click ends at the very start of the next paragraph: keep it to this one.
-      end = Number(first.dataset.start) + first.textContent.length;
-      last = first;
+      end = Number(first.dataset.start) + codePoints(first.textContent);
+      const inFirst = range.cloneRange();
+      inFirst.setEnd(first, first.childNodes.length);
+      text = inFirst.toString();
     } else {
       return { error: "Select text within one paragraph.", rect: range.getBoundingClientRect() };
     }
-    const text = range.toString();
     if (!text.trim()) return null;
     return { start, end, text, rect: range.getBoundingClientRect() };
   }
@@ -559,8 +569,11 @@
     toolbar.hidden = false;
     toolbar.elements.start.value = span.error ? "" : String(span.start);
     toolbar.elements.end.value = span.error ? "" : String(span.end);
+    toolbar.elements.text.value = span.error ? "" : span.text;
     const preview = toolbar.querySelector("[data-sel-preview]");
-    const short = span.text && span.text.length > 90 ? span.text.slice(0, 87) + "…" : span.text || "";
+    // Cut by code points, never between the two halves of an emoji.
+    const chars = Array.from(span.text || "");
+    const short = chars.length > 90 ? chars.slice(0, 87).join("") + "…" : chars.join("");
     preview.textContent = span.error ? "" : "“" + short + "”";
     for (const button of toolbar.querySelectorAll("[data-sel-action]")) button.disabled = Boolean(span.error);
     toolbarMessage(span.error || "", Boolean(span.error));
