@@ -46,6 +46,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from annotations.nlp.lexicon import lexicon_entries, lexicon_words, words_pattern
+
 __all__ = [
     "CHECKABLE_THRESHOLD",
     "FIGURE_KINDS",
@@ -59,15 +61,6 @@ __all__ = [
     "speaker_find",
     "statements_detect",
 ]
-
-
-def _word_list(words: str) -> list[str]:
-    """Word lists are written as one string, which reads better than a list of literals."""
-    return words.split()
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 # Order matters: on a tie in length, the kind listed first wins.
@@ -137,23 +130,13 @@ _DOTTED_ACRONYM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", "e.g" (las
 _URLISH_RE = re.compile(r"://|www\.|@|\.(?:com|org|net|gov|edu|io|eu|uk)\b", re.IGNORECASE)
 
 # Titles never end a sentence ("Dr. Smith", "Gen. Keane", "Roe v. Wade").
-_TITLE_ABBREVIATIONS = _word_set(
-    "mr mrs ms mx dr prof gen sen rep gov st sgt col lt capt cmdr adm rev hon pres supt mt"
-    " ft messrs mme mlle vs v cf approx ca fr"
-)
+_TITLE_ABBREVIATIONS = lexicon_words("title_abbreviations")
 # These end a sentence only if no number follows ("No. 10", "Jan. 5", "p. 12").
-_NUMBER_ABBREVIATIONS = _word_set(
-    "no nos art vol p pp fig ch sec para jan feb mar apr jun jul aug sep sept oct nov dec"
-)
+_NUMBER_ABBREVIATIONS = lexicon_words("number_abbreviations") | lexicon_words("month_abbreviations")
 # These can end a sentence ("... in the U.S. The ..."): split only before a typical
 # sentence opener, so "U.S. President" and "Apple Inc. shares" stay whole.
-_AMBIGUOUS_ABBREVIATIONS = _word_set("inc ltd corp co jr sr etc bros plc llc dept univ al")
-_SENTENCE_OPENERS = _word_set(
-    """the a an this that these those it its he she they we i you his her their our my
-    but and or so yet however in on at after before when while if as there here some many
-    most meanwhile still then also earlier later now today yesterday what why how who where
-    for since although though despite according one two both each every no not"""
-)
+_AMBIGUOUS_ABBREVIATIONS = lexicon_words("ambiguous_abbreviations")
+_SENTENCE_OPENERS = lexicon_words("sentence_openers")
 
 
 def sentences_split(body: str) -> list[Sentence]:
@@ -274,65 +257,47 @@ _NUM_START = r"(?<![\w.,/-])"
 _NUM_END = r"(?![\w%]|[.,]\d)"
 _RANGE = rf"(?:\s?[-–]\s?{_NUM})?"
 
-_UNIT_NUMBER_WORDS = _word_list("one two three four five six seven eight nine")
-_TEEN_NUMBER_WORDS = _word_list(
-    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
-)
-_TENS_NUMBER_WORDS = _word_list("twenty thirty forty fifty sixty seventy eighty ninety")
+_UNIT_NUMBER_WORDS = lexicon_entries("number_units")
+_TEEN_NUMBER_WORDS = lexicon_entries("number_teens")
+_TENS_NUMBER_WORDS = lexicon_entries("number_tens")
+_SCALE_WORDS = lexicon_entries("number_scales")
 _NUMBER_WORDS = frozenset(
-    _UNIT_NUMBER_WORDS + _TEEN_NUMBER_WORDS + _TENS_NUMBER_WORDS + ["dozen", "hundred"]
+    (*_UNIT_NUMBER_WORDS, *_TEEN_NUMBER_WORDS, *_TENS_NUMBER_WORDS, "dozen", "hundred")
 )
-_WORDNUM = (
-    rf"\b(?i:(?:{'|'.join(_TENS_NUMBER_WORDS)})(?:[- ](?:{'|'.join(_UNIT_NUMBER_WORDS)}))?"
-    rf"|{'|'.join(_TEEN_NUMBER_WORDS)}|{'|'.join(_UNIT_NUMBER_WORDS)}|a\s+dozen|dozen)\b"
+_UNITS, _TEENS, _TENS = map(
+    words_pattern, (_UNIT_NUMBER_WORDS, _TEEN_NUMBER_WORDS, _TENS_NUMBER_WORDS)
 )
-_SCALE = r"(?i:hundred|thousand|million|billion|trillion)"
+_WORDNUM = rf"\b(?i:(?:{_TENS})(?:[- ](?:{_UNITS}))?|{_TEENS}|{_UNITS}|a\s+dozen|dozen)\b"
+_SCALE = rf"(?i:{words_pattern(_SCALE_WORDS)})"
 # A number, spelled or not, with its scale words: "3", "1.5 million", "two hundred thousand".
 _AMOUNT = rf"(?:{_NUM_START}{_NUM}|{_WORDNUM}|\b(?i:an?)(?=\s+{_SCALE}))(?:\s+{_SCALE}\b)*"
 
 _CURRENCY_SYMBOL = r"(?:\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S))?[$€£¥₹₽₴]"
-_CURRENCY_CODE = r"(?:USD|EUR|GBP|CHF|JPY|CNY|RUB|UAH|INR|CAD|AUD)"
+_CURRENCY_CODE = rf"(?:{words_pattern(lexicon_entries('currency_codes'))})"
 _MONEY_SCALE = rf"(?:\s?(?:bn|mn|mln|tn|trn)\b|(?:m|b|k)\b|\s+{_SCALE}s?\b)"
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH = rf"(?:{_MONTHS}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.)"
+_MONTH_NAMES = lexicon_entries("months")
+_MONTH_ABBREVIATIONS = lexicon_entries("month_abbreviations")
+_MONTHS = words_pattern(_MONTH_NAMES)
+_MONTH = rf"(?:{_MONTHS}|(?:{words_pattern(a.capitalize() for a in _MONTH_ABBREVIATIONS)})\.)"
 _DAY = rf"{_NUM_START}\d{{1,2}}(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?"
+_WEEKDAYS = lexicon_entries("weekdays")
+_WEEKDAY = rf"(?:{words_pattern(day.capitalize() for day in _WEEKDAYS)})s?"
 _PERCENT_WORD = r"(?i:percent|per\s?cent|percentage\s+points?|pct)\b"
 
-_ORDINAL_WORDS = _word_list(
-    """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
-    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
-    thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth hundredth
-    thousandth millionth"""
-)
-_FRACTION_WORDS = (
-    "halves|half|thirds|third|quarters|quarter|fifths|fifth|sixths|sixth|sevenths|seventh"
-    "|eighths|eighth|ninths|ninth|tenths|tenth"
-)
+_ORDINAL_WORDS = lexicon_entries("ordinal_words")
+_FRACTION_WORDS = words_pattern(lexicon_entries("fraction_words"))
 
 # (kind, gate, pattern). A pattern only runs when its gate lets it: _DIGIT needs a digit in
 # the text, a set needs one of its words (lowercase, split at anything but a-z). Most
 # sentences have few figures, and the gates keep figures_find to a few regex searches.
 _DIGIT = "digit"
-_MONTH_GATE = frozenset(
-    _MONTHS.lower().split("|") + _word_list("jan feb mar apr jun jul aug sep sept oct nov dec")
-)
-_WEEKDAY_GATE = frozenset(
-    day + suffix
-    for day in _word_list("monday tuesday wednesday thursday friday saturday sunday")
-    for suffix in ("", "s")
-)
+_MONTH_GATE = frozenset(month.lower() for month in _MONTH_NAMES) | frozenset(_MONTH_ABBREVIATIONS)
+_WEEKDAY_GATE = frozenset(day + suffix for day in _WEEKDAYS for suffix in ("", "s"))
 _NUMBER_WORD_GATE = frozenset(
-    _UNIT_NUMBER_WORDS
-    + _TEEN_NUMBER_WORDS
-    + _TENS_NUMBER_WORDS
-    + _word_list(
-        "dozen dozens hundred hundreds thousand thousands million millions billion billions"
-        " trillion trillions"
-    )
-)
+    (*_UNIT_NUMBER_WORDS, *_TEEN_NUMBER_WORDS, *_TENS_NUMBER_WORDS)
+) | frozenset(word + suffix for word in ("dozen", *_SCALE_WORDS) for suffix in ("", "s"))
 _ORDINAL_GATE = frozenset(_ORDINAL_WORDS)
 _FRACTION_GATE = frozenset(_FRACTION_WORDS.split("|"))
 _FIGURE_PATTERNS: tuple[tuple[str, str | frozenset[str], re.Pattern[str]], ...] = tuple(
@@ -346,7 +311,9 @@ _FIGURE_PATTERNS: tuple[tuple[str, str | frozenset[str], re.Pattern[str]], ...] 
         ("date", _DIGIT, rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("date", _DIGIT, rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?{_NUM_END}"),
         ("date", _DIGIT, rf"\b{_MONTH},?\s+{_YEAR}\b"),
-        ("date", _MONTH_GATE, rf"\b(?:{_MONTHS.replace('March|May|', '')})\b"),
+        # All twelve names, "March" and "May" too (they are verbs as well): the pattern after
+        # this one, for "in March"/"in May" alone, finds nothing this one misses.
+        ("date", _MONTH_GATE, rf"\b(?:{_MONTHS})\b"),
         ("date", frozenset(["march", "may"]), r"(?<=[Ii]n )(?:March|May)\b"),
         ("date", _DIGIT, rf"{_NUM_START}\d{{4}}-\d{{2}}-\d{{2}}\b"),
         ("date", _DIGIT, rf"{_NUM_START}\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})\b"),
@@ -363,12 +330,12 @@ _FIGURE_PATTERNS: tuple[tuple[str, str | frozenset[str], re.Pattern[str]], ...] 
         (
             "ordinal",
             _ORDINAL_GATE,
-            rf"\b(?i:(?:{'|'.join(_TENS_NUMBER_WORDS)})-)?(?i:{'|'.join(_ORDINAL_WORDS)})\b",
+            rf"\b(?i:(?:{_TENS})-)?(?i:{words_pattern(_ORDINAL_WORDS)})\b",
         ),
         (
             "fraction",
             _FRACTION_GATE,
-            rf"\b(?i:one|two|three|four|five|six|seven|eight|nine|ten)[- ](?i:{_FRACTION_WORDS})\b",
+            rf"\b(?i:{words_pattern((*_UNIT_NUMBER_WORDS, 'ten'))})[- ](?i:{_FRACTION_WORDS})\b",
         ),
         (
             "fraction",
@@ -388,49 +355,25 @@ _DIGIT_RE = re.compile(r"[\d½¼¾⅓⅔]")
 _ALPHA_RE = re.compile(r"[a-z]+")
 _SLASHED_RE = re.compile(rf"{_NUM_START}(\d{{1,2}})/(\d{{1,2}})(?![\w/])")
 _COMPOUND_RE = re.compile(rf"(?:{_NUM_START}{_NUM}|{_WORDNUM})-([a-z]+)(?:-([a-z]+))?\b")
+_SCALES_PLURAL = words_pattern(f"{word}s" for word in ("dozen", *_SCALE_WORDS))
 # Where a counted noun phrase may start: an amount, or "thousands of", "tens of millions of".
 _COUNT_START_RE = re.compile(
-    rf"(?:\b(?i:(?:tens|hundreds)\s+of\s+)?(?i:dozens|hundreds|thousands|millions|billions"
-    rf"|trillions)\s+of|(?<![$€£¥₹₽₴])(?P<amount>{_AMOUNT}))(?![\w%-]|[.,]\d)"
+    rf"(?:\b(?i:(?:tens|hundreds)\s+of\s+)?(?i:{_SCALES_PLURAL})\s+of"
+    rf"|(?<![$€£¥₹₽₴])(?P<amount>{_AMOUNT}))(?![\w%-]|[.,]\d)"
 )
 _FOLLOWING_WORD_RE = re.compile(r"[ \t\u00a0]+([A-Za-z][A-Za-z’'-]*)")
 _PLAIN_YEAR_RE = re.compile(_YEAR)
 _PRECEDING_WORD_RE = re.compile(r"([A-Za-z]+)[ \t\u00a0]+$")
 _LABEL_BEFORE_RE = re.compile(r"\b(?:[Nn]umber|No\.)\s*$")
 
-_UNIT_WORDS = _word_set(
-    """second seconds minute minutes hour hours day days week weeks month months year years
-    decade decades century centuries km kilometre kilometres kilometer kilometers metre metres
-    meter meters cm mm mile miles foot feet inch inches yard yards acre acres hectare hectares
-    kg kilogram kilograms kilo kilos gram grams tonne tonnes ton tons pound pounds lb lbs
-    ounce ounces litre litres liter liters gallon gallons barrel barrels bcm megawatt
-    megawatts gigawatt gigawatts mph knots degree degrees calorie calories"""
-)
-_UNIT_ABBREVIATIONS = _word_set("MW GW kW kWh MWh GWh TWh GB TB MB km/h sq °C °F")
-_CURRENCY_WORDS = _word_set(
-    """euro euros dollar dollars yen yuan renminbi franc francs rouble roubles ruble rubles
-    hryvnia hryvnias rupee rupees peso pesos cent cents pence sterling"""
-)
-_IRREGULAR_PLURALS = _word_set(
-    "people men women children police staff personnel cattle data media troops youth"
-)
+_UNIT_WORDS = lexicon_words("unit_words")
+_UNIT_ABBREVIATIONS = lexicon_words("unit_abbreviations")
+_CURRENCY_WORDS = lexicon_words("currency_words")
+_IRREGULAR_PLURALS = lexicon_words("irregular_plurals")
 # Words that end a counted noun phrase without being its head.
-_PHRASE_BREAKERS = _word_set(
-    """a an the of to in on at by for from with without and or nor but as than that this
-    these those which who whom whose what where when while is are was were be been being
-    has have had will would can could should may might must shall do does did not no it its
-    he she they we you i his her their our your my me him them us there here so if after
-    before since until into onto over under about per each every more less fewer ago
-    percent cent also only just still even already again"""
-)
-_NOT_PLURAL = _word_set(
-    """always perhaps thus plus minus versus whereas besides towards afterwards sometimes
-    news series species means various previous serious famous numerous enormous yes less
-    unless across nevertheless bonus status crisis analysis basis"""
-)
-_YEAR_PREPOSITIONS = _word_set(
-    "in since by until till from before after during of through early late mid circa"
-)
+_PHRASE_BREAKERS = lexicon_words("phrase_breakers")
+_NOT_PLURAL = lexicon_words("not_plural")
+_YEAR_PREPOSITIONS = lexicon_words("year_prepositions")
 
 
 def figures_find(text: str, *, offset: int = 0) -> list[Figure]:
@@ -572,20 +515,14 @@ def _follows_year_preposition(text: str, position: int) -> bool:
 # Speakers
 # ---------------------------------------------------------------------------------------
 
-_SPEECH_VERBS = (
-    r"(?:said|says|told|tells|wrote|writes|added|adds|stated|noted|notes|explained|argued"
-    r"|argues|insisted|insists|warned|warns|claimed|claims|announced|announces|declared"
-    r"|stressed|concurred|replied|responded|asked|tweeted|posted|continued|acknowledged"
-    r"|admitted|urged|suggested|remarked|commented|confirmed|denied|recalled|emphasised"
-    r"|emphasized|underlined|pointed\s+out|cautioned|conceded|contended|observed"
-    r"|reiterated|vowed|pledged)"
-)
+_SPEECH_VERB_ENTRIES = lexicon_entries("speech_verbs")
+_SPEECH_VERBS = rf"(?:{words_pattern(_SPEECH_VERB_ENTRIES)})"
 _SPEECH_ADVERBS = r"(?:(?:also|then|later|again|previously|further|has|had|have|had\s+also)\s+)*"
-_NAME_PARTICLES = _word_set("von van der den de del della di da du la le al bin ibn dos das ter")
+_NAME_PARTICLES = lexicon_words("name_particles")
 _NAME_TOKEN = r"[A-Z][\w’'.-]*"
 # At most eight words: names are short, and the bound keeps ALL-CAPS text from backtracking.
 _NAME_RUN = (
-    rf"{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|(?:{'|'.join(sorted(_NAME_PARTICLES))})\b)){{0,7}}"
+    rf"{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|(?:{words_pattern(sorted(_NAME_PARTICLES))})\b)){{0,7}}"
 )
 # A quotation closing before its attribution: right after punctuation ('...,” he said'),
 # or followed by a comma (British style, '...”, he said'). A bare ’ could be an apostrophe.
@@ -600,21 +537,9 @@ _NAME_THEN_VERB_RE = re.compile(rf"(?P<subject>{_NAME_RUN})\s+{_SPEECH_ADVERBS}{
 _PRONOUN_THEN_VERB_RE = re.compile(rf"\b(?:he|she)\s+{_SPEECH_ADVERBS}{_SPEECH_VERBS}\b")
 _ACCORDING_TO_RE = re.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?P<subject>{_NAME_RUN})")
 
-_TITLE_WORDS = _word_set(
-    """president vice prime minister secretary general chancellor senator sen governor gov
-    mayor foreign defence defense finance interior economy deputy chief high representative
-    rep commissioner ambassador director spokesperson spokesman spokeswoman chairman
-    chairwoman chair ceo head leader king queen prince princess pope dr mr mrs ms prof
-    professor judge justice attorney admiral colonel captain lieutenant sergeant officer
-    speaker premier sheikh emir sultan crown archbishop bishop rabbi imam lord sir dame
-    former acting state"""
-)
+_TITLE_WORDS = lexicon_words("title_words")
 # Capitalised words that start a sentence or name nobody.
-_NOT_NAMES = _word_set(
-    """the a an but and so yet then earlier later meanwhile however also speaking it this
-    that they we i you he she there officials experts analysts critics sources reports
-    others some many both everyone nobody who what one"""
-)
+_NOT_NAMES = lexicon_words("not_names")
 
 
 def speaker_find(sentence: str, *, previous_speaker: str | None = None) -> str | None:
@@ -719,41 +644,35 @@ _FIGURE_REASONS = {
 _APOS = "['’]"
 # Past actions are recognised on the sentence's words: "-ed" forms, common irregular pasts
 # and negated pasts ("didn't" gives "didn" + "t").
-_IRREGULAR_PAST = _word_set(
-    """made did went took gave paid spent lost sold bought built left sent brought met ran
-    rose fell grew led kept began became held chose drove fought saw found struck stole
-    broke froze sought taught caught threw shot sank swore withdrew forgave undertook
-    overtook rode spoke stood understood didn wasn weren hasn hadn"""
-)
+_IRREGULAR_PAST = lexicon_words("irregular_past")
 # "-ed" words that are mostly adjectives ("a balanced budget", "used to") rather than past
 # actions. "said"/"told" count as speech, "got" is mostly "have got" and "won" is mostly
 # "won't", so none of them is an action here.
-_NOT_PAST = _word_set(
-    """need speed seed feed breed bleed greed creed weed deed heed indeed proceed exceed
-    succeed hundred united interested concerned supposed tired worried excited prepared
-    committed determined talented qualified advanced experienced limited detailed related
-    red bed shed used balanced involved based needed"""
-)
+_NOT_PAST = lexicon_words("not_past")
 _NEGATED_PAST_RE = re.compile(r"\b(?:did|has|had)\s+not\b")
 _ATTRIBUTED_QUOTE_RE = re.compile(rf"{_CLOSING_QUOTE}\s*,?\s*[^”“\"]{{0,80}}?\b{_SPEECH_VERBS}\b")
 _PROPER_NOUN_RE = re.compile(r"\b[A-Z][\w’'-]*[A-Za-z]")
 _NOT_ACTORS = re.compile(r"I\b|OK\b|Okay\b")  # "I", "I’m", "OK"
 
 
+# A speech verb's first word is enough to try the pattern ("pointed" for "pointed out").
+_SPEECH_TRIGGERS = frozenset(verb.split()[0] for verb in _SPEECH_VERB_ENTRIES) | {"according"}
+
 # (reason, trigger words, pattern): a rule fires when the sentence has one of its trigger
 # words (lowercase, split at anything but a-z) and, if there is a pattern, the pattern
 # matches the lowercased sentence. The trigger keeps most patterns from running at all.
+# Triggers that mirror their pattern are written beside it, as one string; the lists that
+# are the whole rule come from the lexicon.
 _RULES: tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...] = tuple(
-    (reason, _word_set(trigger), re.compile(pattern) if pattern else None)
+    (
+        reason,
+        trigger if isinstance(trigger, frozenset) else frozenset(trigger.split()),
+        re.compile(pattern) if pattern else None,
+    )
     for reason, trigger, pattern in (
         (
             "reported speech",
-            """said says told tells wrote writes added adds stated noted notes explained
-            argued argues insisted insists warned warns claimed claims announced announces
-            declared stressed concurred replied responded asked tweeted posted continued
-            acknowledged admitted urged suggested remarked commented confirmed denied
-            recalled emphasised emphasized underlined pointed cautioned conceded contended
-            observed reiterated vowed pledged according""",
+            _SPEECH_TRIGGERS,
             rf"\b{_SPEECH_VERBS}\s+(?:that\b|(?:he|she|it|they|we|i)\s)|\baccording\s+to\b",
         ),
         ("past state", "was were been", r"\b(?:was|were|had\s+been)\b"),
@@ -765,10 +684,7 @@ _RULES: tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...] = tuple(
         ),
         (
             "comparison",
-            """highest lowest largest biggest smallest fastest slowest worst increase increased
-            increases decrease decreased decreases doubled tripled quadrupled halved rose risen
-            fell fallen dropped declined grew grown raised reduced record average majority
-            ever""",
+            lexicon_words("comparison_words"),
             None,
         ),
         (
@@ -780,10 +696,7 @@ _RULES: tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...] = tuple(
         ),
         (
             "policy or statistics term",
-            """tax taxes taxed budget deficit debt spending unemployment jobs wages salary income
-            inflation gdp prices funding loan loans assets sanctions troops soldiers weapons
-            vote votes voted bill law laws legislation treaty agreement population crime
-            deaths killed casualties refugees immigrants emissions""",
+            lexicon_words("policy_terms"),
             None,
         ),
         (
@@ -806,8 +719,7 @@ _RULES: tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...] = tuple(
         ),
         (
             "evaluative language",
-            """great wonderful terrible horrible tremendous fantastic amazing wrong proud
-            freedom dream values fair disgrace ridiculous shameful important""",
+            lexicon_words("evaluative_words"),
             None,
         ),
         ("prediction", "will shall gonna ll", None),
