@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from annotations.nlp.lexicon import lexicon_words
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
@@ -52,7 +54,8 @@ _INITIALS_SKIP = frozenset({"of", "the", "and", "for", "&"})
 # A surname is the last word of a name, skipping generational suffixes. A name ending in
 # a particle was cut short by the model ("Ursula von der"): it has no usable surname.
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_NAME_PARTICLES = frozenset({"al", "bin", "da", "de", "del", "der", "di", "la", "le", "van", "von"})
+# The same particles that let a speaker's name run on (statements.speakers).
+_NAME_PARTICLES = lexicon_words("name_particles")
 
 # Typographic quotes, primes and dashes written as escapes (they look like ASCII).
 _CHAR_MAP = str.maketrans(
