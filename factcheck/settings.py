@@ -115,7 +115,13 @@ if REDIS_URL:
         "socket_timeout": 3,
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Only the API's rate counts live here, and they fail open: a dead or hung Redis
+            # must cost a request a second at most, never hang it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     # kombu's filesystem transport: messages are files in var/celery/, shared by the web
