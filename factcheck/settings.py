@@ -291,6 +291,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # JSON in (other media types get 415), bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get 413.
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -114,3 +114,24 @@ def test_api_reads_and_ingestion_are_served_while_redis_is_down(redis_server, to
     warnings = log.count("Rate limiting suspended")
     assert 1 <= warnings <= 2, log[-3000:]  # once per worker, not once per request
     assert "Traceback" not in log, log[-3000:]
+
+
+@pytest.mark.integration
+def test_api_server_errors_are_json_while_the_database_is_down(tmp_path):
+    # Nothing listens on port 1: every query fails to connect, as in a database outage.
+    server = Gunicorn(
+        env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/factcheck", "REDIS_URL": ""},
+        log=tmp_path / "gunicorn.log",
+    )
+    try:
+        response = httpx.get(
+            f"{server.url}/api/v1/claimreviews/",
+            headers={"Authorization": "Bearer fcp_any-token-needs-the-database"},
+            timeout=20,
+        )
+    finally:
+        server.stop()
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith("Server error")
+    assert "OperationalError" in server.log()  # logged with its traceback, for the operator
