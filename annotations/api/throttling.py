@@ -56,6 +56,15 @@ class PartnerRateThrottle(SimpleRateThrottle):
             logger.info("Rate limiting resumed: the cache answers again.")
         return allowed
 
+    def wait(self) -> float:
+        """Seconds until the next request is allowed: at least 1, so that Retry-After is
+        always sent (DRF gives None once the count is over the rate, as after a partner's
+        rate was lowered, and Retry-After: 0 under a second)."""
+        wait = super().wait()
+        if wait is None:
+            wait = self.duration - (self.now - self.history[-1])
+        return max(wait, 1)
+
     def get_cache_key(self, request, view) -> str:
         partner = request_partner(request)
         ident = f"p{partner.pk}" if partner else f"u{request.user.pk or self.get_ident(request)}"
