@@ -225,6 +225,7 @@ def test_filters_by_verdict_article_and_entity(partner_client):
         ({"article": "x"}, "article"),
         ({"article": "5.0"}, "article"),
         ({"article": "0"}, "article"),
+        ({"article": "9" * 5000}, "article"),
         ({"entity": ""}, "entity"),
         ({"page_size": "abc"}, "page_size"),
         ({"page_size": "0"}, "page_size"),

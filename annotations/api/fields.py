@@ -101,6 +101,8 @@ class WireIntegerField(serializers.IntegerField):
             self.fail("invalid")
         if isinstance(data, int):
             return data
+        if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")  # before int(), which refuses past 4,300 digits
         if isinstance(data, str) and _INTEGER.fullmatch(data):
             return int(data)
         self.fail("invalid")
