@@ -135,6 +135,15 @@ def test_per_partner_throttling_answers_429_with_retry_after(partner_client):
     assert int(response["Retry-After"]) > 0
 
 
+def test_retry_after_is_sent_even_when_a_partners_rate_was_lowered(partner_client):
+    Partner.objects.filter(name="Newsroom").update(rate_per_minute=3)
+    assert [partner_client.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+    Partner.objects.filter(name="Newsroom").update(rate_per_minute=1)
+    response = partner_client.get(LIST)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+
+
 # --- ClaimReview ------------------------------------------------------------------------
 
 
