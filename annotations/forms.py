@@ -1,12 +1,24 @@
+from collections.abc import Mapping
+
 from django import forms
+from django.conf import settings
 from django.core.validators import URLValidator
 
 from annotations.services.articles import (
     TITLE_MAX_CHARS,
     ArticleInputError,
     article_body_clean,
+    article_size_message,
     article_text_decode,
 )
+
+
+def request_too_large_message() -> str:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return (
+        f"This text can't be used: the request is larger than {megabytes:g} MB, and an "
+        f"article has at most {settings.ARTICLE_MAX_CHARS:,} characters."
+    )
 
 
 class ArticleForm(forms.Form):
@@ -38,10 +50,28 @@ class ArticleForm(forms.Form):
         label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, undecodable: Mapping[str, int] | None = None, **kwargs) -> None:
+        """``undecodable``: the fields whose submitted bytes were not UTF-8, with the
+        position of the first bad byte (see views.post_data_decode)."""
+        super().__init__(*args, **kwargs)
+        self.undecodable = dict(undecodable or {})
+
+    @classmethod
+    def refused(cls, *, field: str, message: str) -> "ArticleForm":
+        """An empty form with one error, for a request whose data could not be read."""
+        form = cls(data={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(field, message)
+        return form
+
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
+        # Checked before reading: the file is on disk, and need not all come into memory.
+        if upload.size > settings.ARTICLE_MAX_CHARS * 4:
+            raise forms.ValidationError(f"This file can't be used: {article_size_message()}.")
         try:
             return article_body_clean(text=article_text_decode(raw=upload.read()))
         except ArticleInputError as exc:
@@ -49,8 +79,16 @@ class ArticleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name, position in self.undecodable.items():
+            if name in self.fields:
+                what = "text" if name == "text" else "value"
+                self.add_error(
+                    name,
+                    f"This {what} can't be used: it is not valid UTF-8 "
+                    f"(bad byte at position {position}).",
+                )
         text, upload = cleaned.get("text", ""), cleaned.get("upload")
-        if "upload" in self.errors:
+        if "upload" in self.errors or "text" in self.errors:
             return cleaned
         if text.strip() and upload:
             self.add_error("upload", "Paste the text or upload a file, not both.")

@@ -1,12 +1,17 @@
 """Thin views: parse the request, call a service or selector, render."""
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views import View
+from urllib.parse import parse_qsl
 
-from annotations.forms import ArticleForm
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from annotations.forms import ArticleForm, request_too_large_message
 from annotations.models import Article, Statement
 from annotations.roles import DeskRoleRequiredMixin, user_has_desk_role
 from annotations.selectors import article_list, article_progress, queue_for
@@ -53,6 +58,42 @@ class QueueView(DeskRoleRequiredMixin, View):
         return render(request, "annotations/queue.html", {"statements": statements})
 
 
+def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
+    """The form fields of a POST decoded strictly as UTF-8, and the fields that were not
+    UTF-8 with the position of their first bad byte.
+
+    Django decodes form data with errors="replace", turning invalid bytes into U+FFFD
+    without a word, where upload, CLI and API refuse them. So each field's bytes are
+    decoded here: multipart fields read as Latin-1 (one character a byte, nothing lost),
+    URL-encoded ones from the body. Raises RequestDataTooBig past
+    DATA_UPLOAD_MAX_MEMORY_SIZE, like request.POST.
+    """
+    pairs: list[tuple[bytes, bytes]] = []
+    if request.content_type == "multipart/form-data":
+        request.encoding = "latin-1"
+        for key, values in request.POST.lists():
+            pairs += [(key.encode("latin-1"), value.encode("latin-1")) for value in values]
+    elif request.content_type == "application/x-www-form-urlencoded":
+        request.POST  # noqa: B018 -- Django's limits on size and number of fields first
+        body = request.body.decode("latin-1")
+        for key, value in parse_qsl(body, keep_blank_values=True, encoding="latin-1"):
+            pairs.append((key.encode("latin-1"), value.encode("latin-1")))
+    data = QueryDict(mutable=True)
+    undecodable: dict[str, int] = {}
+    for key, raw in pairs:
+        name = key.decode("utf-8", "replace")
+        try:
+            data.appendlist(name, raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            undecodable.setdefault(name, exc.start)
+            data.appendlist(name, raw.decode("utf-8", "replace"))
+    return data, undecodable
+
+
+# The body is read in post(), before the CSRF check rather than by the CSRF middleware, so
+# that one too large for Django is an error on the form, not a bare "Bad Request (400)";
+# nothing is done with a refused body, and everything else is checked by csrf_protect.
+@method_decorator(csrf_exempt, name="dispatch")
 class ArticleCreateView(DeskRoleRequiredMixin, View):
     template_name = "annotations/article_form.html"
 
@@ -60,7 +101,17 @@ class ArticleCreateView(DeskRoleRequiredMixin, View):
         return render(request, self.template_name, {"form": ArticleForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ArticleForm(request.POST, request.FILES)
+        try:
+            fields, undecodable = post_data_decode(request)
+        except RequestDataTooBig:
+            form = ArticleForm.refused(field="text", message=request_too_large_message())
+            return render(request, self.template_name, {"form": form}, status=413)
+        return csrf_protect(self._create)(request, fields=fields, undecodable=undecodable)
+
+    def _create(
+        self, request: HttpRequest, *, fields: QueryDict, undecodable: dict[str, int]
+    ) -> HttpResponse:
+        form = ArticleForm(fields, request.FILES, undecodable=undecodable)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data

@@ -130,7 +130,13 @@ if REDIS_URL:
         "socket_timeout": 3,
     }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Only the API's rate counts live here, and they fail open: a dead or hung Redis
+            # must cost a request a second at most, never hang it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     # kombu's filesystem transport: messages are files in var/celery/, shared by the web
@@ -309,6 +315,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # JSON in (other media types get 415), bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get 413.
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

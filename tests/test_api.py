@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import timedelta, timezone
 
 import pytest
 from django.core.cache import cache
@@ -160,6 +161,15 @@ def test_per_partner_throttling_answers_429_with_retry_after(partner_client):
     assert int(response["Retry-After"]) > 0
 
 
+def test_retry_after_is_sent_even_when_a_partners_rate_was_lowered(partner_client):
+    Partner.objects.filter(name="Newsroom").update(rate_per_minute=3)
+    assert [partner_client.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+    Partner.objects.filter(name="Newsroom").update(rate_per_minute=1)
+    response = partner_client.get(LIST)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+
+
 # --- ClaimReview ------------------------------------------------------------------------
 
 
@@ -234,20 +244,54 @@ def test_filters_by_verdict_article_and_entity(partner_client):
     assert ids(verdict="true") == [a.pk]
     assert ids(article=a.statement.article_id) == [a.pk]
     assert ids(entity=entity.pk) == [b.pk]
+    assert ids(entity="anna BERG") == [b.pk]  # or its canonical name, in any case
+    assert ids(entity="Nobody") == []
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
     [
         ({"updated_since": "yesterday"}, "updated_since"),
+        ({"updated_since": "2026-11-20"}, "updated_since"),  # a date is not an instant
+        ({"updated_since": "2026-11-20T09:12:00"}, "updated_since"),  # no time zone
+        ({"updated_since": ""}, "updated_since"),
         ({"verdict": "pants"}, "verdict"),
+        ({"verdict": ""}, "verdict"),
         ({"article": "x"}, "article"),
+        ({"article": "5.0"}, "article"),
+        ({"article": "0"}, "article"),
+        ({"article": "9" * 5000}, "article"),
+        ({"entity": ""}, "entity"),
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+        ({"page_size": ["5", "6"]}, "page_size"),
+        ({"verdict": ["true", "false"]}, "verdict"),
+        ({"cursor": "cD0yMDI2"}, "cursor"),  # DRF's kind of cursor is not this API's
+        ({"cursor": "f0.x"}, "cursor"),
     ],
 )
-def test_bad_filters_are_a_400_naming_the_parameter(partner_client, params, field):
+def test_bad_query_parameters_are_a_400_naming_the_parameter(partner_client, params, field):
     response = partner_client.get(LIST, params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert list(response.json()) == [field]
+
+
+def test_updated_since_takes_any_rfc3339_offset(partner_client):
+    published = publish()
+    modified = published.modified_at
+    for since in (
+        modified.isoformat(),
+        modified.astimezone(timezone(timedelta(hours=-5))).isoformat(),
+        modified.strftime("%Y-%m-%dt%H:%M:%S.%fz"),
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC: before everything
+    ):
+        assert [r["id"] for r in results(partner_client.get(LIST, {"updated_since": since}))] == [
+            published.pk
+        ], since
+    later = (modified + timedelta(seconds=1)).isoformat()
+    assert results(partner_client.get(LIST, {"updated_since": later})) == []
+    assert results(partner_client.get(LIST, {"updated_since": "9999-12-31T23:59:59-23:59"})) == []
 
 
 def test_incremental_sync_sees_every_record_exactly_once_while_editors_publish(partner_client):
@@ -333,6 +377,22 @@ def test_exports_stream_every_record_as_ndjson_and_csv(partner_client):
     response = partner_client.get("/api/v1/export.csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {int(r["id"]) for r in rows} == ids and rows[0]["verdict"] == "False"
+
+
+def test_the_schema_documents_each_operations_errors_and_parameter_formats(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    operations = {op["operationId"]: op for ops in schema["paths"].values() for op in ops.values()}
+    for op in operations.values():
+        assert {"401", "403", "429"} <= set(op["responses"]), op["operationId"]
+        retry_after = op["responses"]["429"]["headers"]["Retry-After"]
+        assert retry_after["schema"]["type"] == "integer"
+    assert {"400"} <= set(operations["claimreviews_list"]["responses"])
+    assert {"404"} <= set(operations["claimreviews_retrieve"]["responses"])
+    assert {"400", "413", "415"} <= set(operations["articles_create"]["responses"])
+    params = {p["name"]: p["schema"] for p in operations["claimreviews_list"]["parameters"]}
+    assert params["updated_since"] == {"type": "string", "format": "date-time"}
+    assert params["entity"]["type"] == "string"
+    assert (params["page_size"]["minimum"], params["page_size"]["maximum"]) == (1, 500)
 
 
 def test_the_schema_and_docs_are_served(client):

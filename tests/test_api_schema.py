@@ -1,5 +1,9 @@
-"""The OpenAPI schema validates, and fuzzing the API from it (schemathesis) finds no server
-error and no response that breaks the schema."""
+"""The OpenAPI schema validates, and the API behaves as it says: fuzzing it from the
+schema (schemathesis, every check) finds nothing, in process and against gunicorn."""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -9,11 +13,12 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.generation.modes import GenerationMode
 
 from annotations.models import Partner
 from annotations.services.partners import partner_token_create
+from tests.live import Gunicorn, subprocess_database_url
 from tests.test_api import publish
 
 pytestmark = pytest.mark.django_db
@@ -49,28 +54,68 @@ def partner_headers(db):
     return {"Authorization": f"Bearer {token.secret}"}
 
 
-def test_the_api_answers_every_generated_request_without_5xx_and_within_its_schema(
-    api_schema, partner_headers
-):
+def test_the_api_answers_every_generated_request_as_its_schema_says(api_schema, partner_headers):
     # Driven with Hypothesis directly: schemathesis' pytest plugin does not load under
-    # pytest 9 yet. Each operation gets its own generated cases.
+    # pytest 9 yet. Each operation gets its own cases, valid and invalid, and every check
+    # schemathesis has: no 5xx, only documented statuses, content types, headers and
+    # bodies, invalid input refused, valid input accepted, authentication not ignored.
+    # (The checks that need a sequence of calls run in the gunicorn test below.)
+    load_all_checks()
+    checks = CHECKS.get_all()
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 7
-    statuses: list[int] = []
+    statuses: dict[GenerationMode, list[int]] = {mode: [] for mode in GenerationMode}
 
     for operation in operations:
+        for mode in GenerationMode:
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        def check(case):
-            response = case.call_and_validate(
-                headers=partner_headers, checks=[not_a_server_error, response_schema_conformance]
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=25,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
             )
-            statuses.append(response.status_code)
+            def check(case):
+                response = case.call_and_validate(headers=partner_headers, checks=checks)
+                statuses[case.meta.generation.mode].append(response.status_code)
 
-        check()
-    # The run really exercised the API, and mostly got past validation into real answers.
-    assert len(statuses) > 10 * len(operations)
-    assert statuses.count(200) > len(statuses) / 4
+            check()
+    # The run really exercised the API: valid requests mostly got real answers, invalid
+    # ones were refused.
+    valid, invalid = statuses[GenerationMode.POSITIVE], statuses[GenerationMode.NEGATIVE]
+    assert len(valid) > 10 * len(operations) and len(invalid) > 5 * len(operations)
+    assert sum(200 <= code < 300 for code in valid) > len(valid) / 2
+    assert sum(400 <= code < 500 for code in invalid) > len(invalid) / 2, sorted(invalid)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_schemathesis_run_with_every_check_against_gunicorn_finds_nothing(tmp_path):
+    # The real CLI, every phase (examples, coverage, fuzzing, stateful), positive and
+    # negative data, every check: undocumented statuses, invalid input accepted, valid
+    # input rejected, auth ignored...
+    token = partner_token_create(name="Fuzzer")
+    Partner.objects.filter(pk=token.partner.pk).update(can_ingest=True, rate_per_minute=100_000)
+    for rating in ("true", "misleading", "false"):
+        publish(rating=rating)
+    server = Gunicorn(
+        env={"DATABASE_URL": subprocess_database_url()}, log=tmp_path / "gunicorn.log"
+    )
+    binary = Path(sys.executable).with_name("schemathesis")
+    try:
+        run = subprocess.run(
+            [str(binary), "run", f"{server.url}/api/schema/?format=json", "--url", server.url,
+             "--checks", "all", "--mode", "all",
+             "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "60",
+             "--workers", "1", "--request-timeout", "30", "--generation-database", "none",
+             "--no-color", "-H", f"Authorization: Bearer {token.secret}"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-3000:]
+    assert "Traceback" not in server.log(), server.log()[-5000:]

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Article
@@ -121,3 +122,77 @@ def test_article_list_shows_statement_counts_and_finds_articles_by_statement_tex
 
 def test_unknown_article_is_a_404(reviewer_client):
     assert reviewer_client.get(reverse("article_detail", args=[999])).status_code == 404
+
+
+# --- Requests the form cannot use ------------------------------------------------------
+
+
+def multipart(**fields: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body of raw bytes, as a client that sends no UTF-8 may."""
+    boundary = "fc-test-boundary"
+    parts = [
+        b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+        % (boundary.encode(), name.encode(), value)
+        for name, value in fields.items()
+    ]
+    body = b"".join(parts) + b"--%s--\r\n" % boundary.encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_post_over_the_size_limit_gets_the_error_beside_the_text_field(reviewer_client):
+    text = "The minister said 12% of schools closed. " * (
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 40
+    )
+    response = reviewer_client.post(reverse("article_create"), {"title": "Huge", "text": text})
+    assert response.status_code == 413
+    errors = response.context["form"].errors
+    assert list(errors) == ["text"]
+    assert "larger than 5 MB" in errors["text"][0]
+    assert "at most 200,000 characters" in errors["text"][0]
+    html = response.content.decode()
+    assert 'class="field-error"' in html and "Add article</button>" in html
+    assert Article.objects.count() == 0
+
+
+def test_invalid_utf8_in_the_text_field_is_refused_beside_it(reviewer_client):
+    body, content_type = multipart(title=b"Caf\xc3\xa9", text=b"The minister said 12% \xff closed.")
+    response = reviewer_client.post(reverse("article_create"), body, content_type=content_type)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["text"]
+    assert "not valid UTF-8 (bad byte at position 22)" in errors["text"][0]
+    # Form-encoded, the same.
+    response = reviewer_client.post(
+        reverse("article_create"),
+        b"text=The+minister+said+12%25+%FF+closed.",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.context["form"].errors["text"][0]
+    assert Article.objects.count() == 0
+
+
+def test_raw_utf8_form_fields_are_read_as_utf8(reviewer_client):
+    body, content_type = multipart(
+        title=b"Caf\xc3\xa9 budget", text=b"The minister said \xe2\x82\xac210 billion was frozen."
+    )
+    response = reviewer_client.post(reverse("article_create"), body, content_type=content_type)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.title, article.body) == (
+        "Café budget",
+        "The minister said €210 billion was frozen.",
+    )
+
+
+def test_the_article_form_still_checks_the_csrf_token(db):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ReviewerFactory())
+    response = client.post(reverse("article_create"), {"text": SAMPLE})
+    assert response.status_code == 403
+    token = client.get(reverse("article_create")).context["csrf_token"]
+    response = client.post(
+        reverse("article_create"), {"text": SAMPLE, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert Article.objects.count() == 1

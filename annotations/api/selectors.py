@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import Article, EntityMention, PublishedVerdict, Statement
+from annotations.api.fields import ID_MAX
+from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
 
 
 def published_settled() -> QuerySet[PublishedVerdict]:
@@ -22,8 +23,10 @@ def claimreview_list(
     updated_since: datetime | None = None,
     verdict: str | None = None,
     article: int | None = None,
-    entity: int | None = None,
+    entity: int | str | None = None,
 ) -> QuerySet[PublishedVerdict]:
+    """``entity``: a canonical entity's id, or its name in any case (as text, digits are
+    tried as both)."""
     qs = published_settled().select_related("statement__article")
     if updated_since is not None:
         qs = qs.filter(modified_at__gte=updated_since)
@@ -31,16 +34,25 @@ def claimreview_list(
         qs = qs.filter(rating=verdict, withdrawn_at__isnull=True)
     if article:
         qs = qs.filter(statement__article_id=article)
-    if entity:
+    if entity is not None:
         in_statement = EntityMention.objects.filter(
             article_id=OuterRef("statement__article_id"),
-            entity_id=entity,
+            entity__in=_entities_named(entity),
             removed=False,
             start__gte=OuterRef("statement__start"),
             end__lte=OuterRef("statement__end"),
         )
         qs = qs.filter(Exists(in_statement))
     return qs.order_by("modified_at", "id")
+
+
+def _entities_named(entity: int | str) -> QuerySet[Entity]:
+    if isinstance(entity, int):
+        return Entity.objects.filter(pk=entity)
+    named = Q(name__iexact=entity)
+    if entity.isascii() and entity.isdigit() and int(entity) <= ID_MAX:
+        named |= Q(pk=int(entity))
+    return Entity.objects.filter(named)
 
 
 def _live_published() -> Q:

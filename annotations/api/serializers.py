@@ -5,11 +5,30 @@ the API, exports and webhooks); the output serializers here declare that shape f
 OpenAPI schema and pass the built dicts through.
 """
 
+from django.conf import settings
 from rest_framework import serializers
 
 from annotations.api.claimreview import claimreview_or_tombstone
+from annotations.api.fields import (
+    ID_MAX,
+    NO_NUL_PATTERN,
+    HttpURLField,
+    QueryParametersSerializer,
+    RFC3339DateTimeField,
+    StrictCharField,
+    StrictDateField,
+    WireIntegerField,
+)
 from annotations.models import Verdict
 from annotations.services.articles import TITLE_MAX_CHARS
+
+# Control characters (but tab, LF, CR) and what str.isspace() calls white space: an
+# article's text must have a character that is neither, and no control character. (Spelled
+# out: JSON Schema's regex dialect and Python's disagree on what \s covers.)
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+_SPACE = r"\t\n\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
 class _Typed(serializers.Serializer):
@@ -103,15 +122,48 @@ class TombstoneSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class ClaimReviewFilterSerializer(serializers.Serializer):
-    """Query parameters of the ClaimReview list and exports."""
+class ExportFilterSerializer(QueryParametersSerializer):
+    """Query parameters of the exports."""
 
-    updated_since = serializers.DateTimeField(
-        required=False, help_text="ISO 8601; only records modified at or after it."
+    updated_since = RFC3339DateTimeField(
+        required=False,
+        help_text="Only records modified at or after this instant (RFC 3339, e.g. a record's "
+        "`dateModified`; in a URL write + as %2B).",
     )
+
+
+class ClaimReviewFilterSerializer(ExportFilterSerializer):
+    """Query parameters of the ClaimReview list."""
+
     verdict = serializers.ChoiceField(choices=Verdict.Rating.values, required=False)
-    article = serializers.IntegerField(required=False, min_value=1)
-    entity = serializers.IntegerField(required=False, min_value=1)
+    article = WireIntegerField(required=False, min_value=1, max_value=ID_MAX)
+    entity = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=300,
+        pattern=NO_NUL_PATTERN,
+        pattern_message="An entity id, or an entity name (without NUL characters).",
+        help_text="A canonical entity's id, or its name (any case): verdicts on statements "
+        "that mention it.",
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# What a 400 carries: the bad parameters or fields, each with its messages (or "detail").
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Each malformed parameter or field with its messages; a body that is not "
+    "JSON has `detail` instead.",
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
 
 
 # --- Articles -------------------------------------------------------------------------
@@ -183,17 +235,38 @@ class ArticleDetailOutSerializer(ArticleListOutSerializer):
 
 
 class ArticleInSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX_CHARS, required=False, allow_blank=True)
-    text = serializers.CharField(trim_whitespace=False, help_text="One paragraph per line.")
-    source_url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
-    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    published_on = serializers.DateField(required=False, allow_null=True)
-    language = serializers.CharField(required=False, max_length=16, default="en")
+    title = StrictCharField(
+        max_length=TITLE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        pattern=NO_NUL_PATTERN,
+        help_text="Leave out to use the first line of the text.",
+    )
+    text = StrictCharField(
+        max_length=settings.ARTICLE_MAX_CHARS,
+        pattern=TEXT_PATTERN,
+        pattern_message="The text must have a character other than white space, and no "
+        "control character but tab and line breaks.",
+        help_text="One paragraph per line. At least one character other than white space; "
+        "no control characters but tab, LF and CR.",
+    )
+    source_url = HttpURLField(
+        required=False, allow_blank=True, max_length=2000, help_text="An http or https URL."
+    )
+    publisher = StrictCharField(
+        required=False, allow_blank=True, max_length=200, pattern=NO_NUL_PATTERN
+    )
+    published_on = StrictDateField(required=False, allow_null=True)
+    language = StrictCharField(
+        required=False,
+        max_length=16,
+        pattern=LANGUAGE_PATTERN,
+        pattern_message="A language tag such as en or en-GB.",
+        help_text="A language tag; en when left out.",
+    )
 
-    def validate_source_url(self, value: str) -> str:
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Only http and https URLs.")
-        return value
+    def validate_publisher(self, value: str) -> str:
+        return value.strip()
 
 
 class DetectedStatementSerializer(serializers.Serializer):
@@ -213,4 +286,9 @@ class IngestedArticleSerializer(serializers.Serializer):
     sha256 = serializers.CharField(source="body_sha256")
     created = serializers.BooleanField()
     statements = DetectedStatementSerializer(many=True, source="detected_statements")
-    tagging = serializers.CharField(source="tagging_job.state")
+    tagging = serializers.CharField(
+        source="tagging_job.state",
+        allow_null=True,
+        help_text="queued, running, succeeded or failed; null for an article stored without "
+        "a tagging job (not one ingested through the site).",
+    )

@@ -25,12 +25,10 @@ urlpatterns = [
     path("v1/articles/<int:pk>/", public(views.ArticleDetailView.as_view()), name="api_article"),
     path(
         "v1/export.ndjson",
-        public(views.ExportView.as_view(format_name="ndjson")),
+        public(views.NdjsonExportView.as_view()),
         name="api_export_ndjson",
     ),
-    path(
-        "v1/export.csv", public(views.ExportView.as_view(format_name="csv")), name="api_export_csv"
-    ),
+    path("v1/export.csv", public(views.CsvExportView.as_view()), name="api_export_csv"),
     path(
         "schema/",
         public(

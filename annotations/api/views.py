@@ -5,8 +5,10 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_view,
 )
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -16,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api import serializers as s
+from annotations.api.errors import request_too_large_message
 from annotations.api.export import csv_export, ndjson_export
 from annotations.api.pagination import ArticleCursorPagination, SyncCursorPagination
 from annotations.api.permissions import CanIngest
@@ -24,7 +27,7 @@ from annotations.api.selectors import (
     api_article_list,
     claimreview_list,
 )
-from annotations.models import Article, PublishedVerdict
+from annotations.models import Article
 from annotations.services.articles import article_ingest
 
 CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
@@ -32,14 +35,33 @@ CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
     serializers=[s.ClaimReviewSerializer, s.TombstoneSerializer],
     resource_type_field_name=None,
 )
-FILTER_PARAMETERS = [
-    OpenApiParameter("updated_since", str, description="ISO 8601 date-time"),
-    OpenApiParameter(
-        "verdict", str, enum=[v for v, _ in PublishedVerdict._meta.get_field("rating").choices]
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    required=True,
+    description="Seconds to wait before the next request.",
+)
+ERRORS = {
+    400: OpenApiResponse(
+        s.VALIDATION_ERROR_SCHEMA, description="A malformed parameter or field, named."
     ),
-    OpenApiParameter("article", int),
-    OpenApiParameter("entity", int, description="Canonical entity id"),
-]
+    401: OpenApiResponse(s.ErrorSerializer, description="No token, or an unknown one."),
+    403: OpenApiResponse(s.ErrorSerializer, description="This client may not do this."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such record."),
+    413: OpenApiResponse(s.ErrorSerializer, description=request_too_large_message()),
+    415: OpenApiResponse(s.ErrorSerializer, description="The body is not JSON."),
+    429: OpenApiResponse(s.ErrorSerializer, description="Over this client's rate."),
+    500: OpenApiResponse(s.ErrorSerializer, description="A server error, or an outage."),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """The documented error responses: every operation can get 401, 403, 429 and 500."""
+    return {code: ERRORS[code] for code in sorted({*codes, 401, 403, 429, 500})}
+
+
 CLAIMREVIEW_EXAMPLE = OpenApiExample(
     "A published verdict",
     value={
@@ -74,8 +96,8 @@ CLAIMREVIEW_EXAMPLE = OpenApiExample(
 )
 
 
-def _filters(request: Request) -> dict:
-    params = s.ClaimReviewFilterSerializer(data=request.query_params)
+def _query(serializer_class, request: Request) -> dict:
+    params = serializer_class(data=request.query_params)
     params.is_valid(raise_exception=True)
     return params.validated_data
 
@@ -87,12 +109,12 @@ class ClaimReviewListView(ListAPIView):
     serializer_class = s.ClaimReviewSerializer
 
     def get_queryset(self):
-        return claimreview_list(**_filters(self.request))
+        return claimreview_list(**_query(s.ClaimReviewFilterSerializer, self.request))
 
     @extend_schema(
         operation_id="claimreviews_list",
-        parameters=FILTER_PARAMETERS,
-        responses=CLAIMREVIEW_OR_TOMBSTONE,
+        parameters=[s.ClaimReviewFilterSerializer, RETRY_AFTER],
+        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(400)},
         examples=[CLAIMREVIEW_EXAMPLE],
         description=(
             "Published verdicts in modification order, then id. Keep the `next` cursor (or "
@@ -110,7 +132,8 @@ class ClaimReviewListView(ListAPIView):
 class ClaimReviewDetailView(APIView):
     @extend_schema(
         operation_id="claimreviews_retrieve",
-        responses=CLAIMREVIEW_OR_TOMBSTONE,
+        parameters=[RETRY_AFTER],
+        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(404)},
         examples=[CLAIMREVIEW_EXAMPLE],
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -130,14 +153,23 @@ class ArticleListView(ListAPIView):
     def get_queryset(self):
         return api_article_list()
 
-    @extend_schema(operation_id="articles_list")
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=[RETRY_AFTER],
+        responses={200: s.ArticleListOutSerializer(many=True), **error_responses(400)},
+    )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="articles_create",
         request=s.ArticleInSerializer,
-        responses={201: s.IngestedArticleSerializer, 200: s.IngestedArticleSerializer},
+        parameters=[RETRY_AFTER],
+        responses={
+            201: s.IngestedArticleSerializer,
+            200: s.IngestedArticleSerializer,
+            **error_responses(400, 413, 415),
+        },
         description="Ingest an article and get its detected statements back. The same text "
         "sent again returns the existing article with 200.",
     )
@@ -154,7 +186,11 @@ class ArticleListView(ListAPIView):
 
 
 class ArticleDetailView(APIView):
-    @extend_schema(operation_id="articles_retrieve", responses=s.ArticleDetailOutSerializer)
+    @extend_schema(
+        operation_id="articles_retrieve",
+        parameters=[RETRY_AFTER],
+        responses={200: s.ArticleDetailOutSerializer, **error_responses(404)},
+    )
     def get(self, request: Request, pk: int) -> Response:
         article = api_article_get(article_id=pk)
         if article is None:
@@ -168,12 +204,8 @@ class ExportView(APIView):
 
     format_name = "ndjson"
 
-    @extend_schema(
-        parameters=[OpenApiParameter("updated_since", str, description="ISO 8601 date-time")],
-        responses={(200, "application/x-ndjson"): str, (200, "text/csv"): str},
-    )
     def get(self, request: Request) -> StreamingHttpResponse:
-        since = _filters(request).get("updated_since")
+        since = _query(s.ExportFilterSerializer, request).get("updated_since")
         if self.format_name == "csv":
             body, content_type = csv_export(updated_since=since), "text/csv; charset=utf-8"
         else:
@@ -181,3 +213,33 @@ class ExportView(APIView):
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="claimreviews.{self.format_name}"'
         return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_ndjson",
+        parameters=[s.ExportFilterSerializer, RETRY_AFTER],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                str, description="One ClaimReview or tombstone a line."
+            ),
+            **error_responses(400),
+        },
+    )
+)
+class NdjsonExportView(ExportView):
+    format_name = "ndjson"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_csv",
+        parameters=[s.ExportFilterSerializer, RETRY_AFTER],
+        responses={
+            (200, "text/csv"): OpenApiResponse(str, description="One verdict a row."),
+            **error_responses(400),
+        },
+    )
+)
+class CsvExportView(ExportView):
+    format_name = "csv"

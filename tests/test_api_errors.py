@@ -1,0 +1,61 @@
+"""API clients always get JSON errors: oversized and non-JSON bodies, unknown paths, and
+(tests/test_api_outages.py) server errors during an outage."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from annotations.models import Article, Partner
+from annotations.services.partners import partner_token_create
+
+pytestmark = pytest.mark.django_db
+ARTICLES = "/api/v1/articles/"
+
+
+@pytest.fixture
+def ingest_client():
+    cache.clear()  # throttle counters
+    new = partner_token_create(name="Newsroom")
+    Partner.objects.filter(pk=new.partner.pk).update(can_ingest=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {new.secret}")
+    return client
+
+
+def test_a_json_body_over_the_size_limit_is_a_413_with_a_json_message(ingest_client):
+    body = json.dumps({"text": "The minister said 12% of schools closed. " * 500_000})
+    assert len(body) > 20_000_000
+    response = ingest_client.generic("POST", ARTICLES, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The request body is larger than 5 MB."}
+    assert Article.objects.count() == 0
+
+
+def test_a_body_that_is_not_json_is_a_415_with_a_json_message(ingest_client):
+    response = ingest_client.post(
+        ARTICLES, {"text": "The mayor opened 3 parks."}, format="multipart"
+    )
+    assert response.status_code == 415
+    assert "detail" in response.json()
+
+
+def test_json_that_is_not_utf8_is_a_400(ingest_client):
+    body = b'{"text": "The minister said 12% \xff of schools closed."}'
+    response = ingest_client.generic("POST", ARTICLES, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v1/articles/abc/", "/api/v1/claimreviews/-1/"]
+)
+def test_an_unknown_api_path_is_a_json_404_and_a_page_an_html_one(client, settings, path):
+    settings.DEBUG = False  # DEBUG shows Django's technical 404 page instead
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    page = client.get("/nothing-here/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
