@@ -23,7 +23,7 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.services.webhooks import webhook_deliveries_retry, webhook_url_validate
+from annotations.partners.webhooks import webhook_deliveries_retry, webhook_url_validate
 
 
 class StatementInline(admin.TabularInline):

@@ -7,7 +7,7 @@ def role_groups_ensure(sender, **kwargs) -> None:
     them once; test databases flushed between transactional tests need them again)."""
     from django.contrib.auth.models import Group
 
-    from annotations.roles import EDITORS, REVIEWERS
+    from annotations.core.roles import EDITORS, REVIEWERS
 
     for name in (REVIEWERS, EDITORS):
         Group.objects.get_or_create(name=name)
@@ -19,4 +19,4 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(role_groups_ensure, sender=self)
-        from annotations.api import schema  # noqa: F401  (registers the OpenAPI extension)
+        from annotations.partners.api import schema  # noqa: F401  (registers the OpenAPI extension)

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around annotations.services.tagging and .webhooks.
+"""Celery tasks: thin wrappers around annotations.tagging.jobs and .webhooks.
 
 Delivery guarantees come from the global settings (acks_late, reject_on_worker_lost,
 prefetch 1, soft/hard time limits CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT):
@@ -13,16 +13,16 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
 
-from annotations.services.tagging import (
+from annotations.partners.webhooks import (
+    webhook_deliveries_requeue_stale,
+    webhook_delivery_attempt,
+    webhook_delivery_publish,
+)
+from annotations.tagging.jobs import (
     article_entities_tag,
     tagging_job_fail,
     tagging_job_note_retry,
     tagging_jobs_requeue_stale,
-)
-from annotations.services.webhooks import (
-    webhook_deliveries_requeue_stale,
-    webhook_delivery_attempt,
-    webhook_delivery_publish,
 )
 
 logger = logging.getLogger(__name__)

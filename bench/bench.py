@@ -39,10 +39,10 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
+from annotations.ingest.services import article_ingest  # noqa: E402
 from annotations.nlp.entities import nlp_get  # noqa: E402
 from annotations.nlp.statements import statements_detect  # noqa: E402
-from annotations.services.articles import article_ingest  # noqa: E402
-from annotations.services.tagging import article_entities_tag  # noqa: E402
+from annotations.tagging.jobs import article_entities_tag  # noqa: E402
 from factcheck.celery import app as celery_app  # noqa: E402
 
 SAMPLE = (BASE_DIR / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
@@ -159,7 +159,7 @@ def bench_render() -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from annotations.roles import REVIEWERS
+    from annotations.core.roles import REVIEWERS
 
     print("Review page server render (Django test client, median of 20)")
     user = User.objects.create_user("bench-reviewer")

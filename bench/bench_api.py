@@ -22,9 +22,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from annotations.api.claimreview import claimreview_document
 from annotations.models import Article, PublishedVerdict
-from annotations.services.partners import partner_token_create
+from annotations.partners.tokens import partner_token_create
+from annotations.publishing.claimreview import claimreview_document
 from bench.rows import statements_bulk_create
 
 BASE_DIR = Path(__file__).resolve().parent.parent

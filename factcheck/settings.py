@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "annotations.context_processors.desk",
+                "annotations.core.context_processors.desk",
             ],
         },
     },
@@ -198,7 +198,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(TAGGING_SWEEP_INTERVAL_SECONDS),
     },
     # Webhook deliveries whose message was lost (broker down, worker killed): see
-    # annotations.services.webhooks.webhook_deliveries_requeue_stale.
+    # annotations.partners.webhooks.webhook_deliveries_requeue_stale.
     "webhook-deliveries-sweep": {
         "task": "annotations.tasks.webhook_deliveries_sweep",
         "schedule": 60.0,
@@ -237,7 +237,7 @@ LOGOUT_REDIRECT_URL = "login"
 # entry). AXES_ENABLED=0 turns it off (the unit tests do, so that `client.login()`, which
 # passes no request, works; see pyproject.toml).
 AXES_ENABLED = env.bool("AXES_ENABLED", True)
-AXES_HANDLER = "annotations.login_throttling.DeskAxesHandler"
+AXES_HANDLER = "annotations.core.login_throttling.DeskAxesHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -305,19 +305,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Partner API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "annotations.api.authentication.PartnerTokenAuthentication",
+        "annotations.partners.api.authentication.PartnerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.CanReadPublished"],
-    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.PartnerRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["annotations.partners.api.permissions.CanReadPublished"],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.partners.api.throttling.PartnerRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # JSON in (other media types get 415), bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get 413.
-    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.LimitedJSONParser"],
-    "EXCEPTION_HANDLER": "annotations.api.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["annotations.partners.api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "annotations.partners.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workbench partner API",

@@ -2,17 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-# The site's error pages, or JSON under /api/ (annotations/api/errors.py).
-handler400 = "annotations.api.errors.bad_request"
-handler403 = "annotations.api.errors.permission_denied"
-handler404 = "annotations.api.errors.page_not_found"
-handler500 = "annotations.api.errors.server_error"
+# The site's error pages, or JSON under /api/ (annotations/partners/api/errors.py).
+handler400 = "annotations.partners.api.errors.bad_request"
+handler403 = "annotations.partners.api.errors.permission_denied"
+handler404 = "annotations.partners.api.errors.page_not_found"
+handler500 = "annotations.partners.api.errors.server_error"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/", include("annotations.api.urls")),
-    path("", include("annotations.urls")),
-    path("", include("annotations.editorial_urls")),
+    path("api/", include("annotations.partners.api.urls")),
+    path("", include("annotations.ingest.urls")),
+    path("", include("annotations.review.urls")),
+    path("", include("annotations.editorial.urls")),
 ]

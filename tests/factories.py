@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from annotations.core.roles import EDITORS, REVIEWERS
 from annotations.models import (
     Article,
     Entity,
@@ -24,7 +25,6 @@ from annotations.models import (
     VerdictSource,
 )
 from annotations.nlp.entities import entity_key
-from annotations.roles import EDITORS, REVIEWERS
 
 
 class UserFactory(DjangoModelFactory):

@@ -102,6 +102,8 @@ class Gunicorn:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
+            # Plain HTTP on the loopback: no redirect to https (on by default with DEBUG off).
+            "SECURE_SSL_REDIRECT": "0",
             # pytest-env turns eager tasks on for this process; a server publishes them.
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "API_SYNC_LAG_SECONDS": "0",

@@ -9,15 +9,15 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from annotations.models import Article, Partner, Statement
-from annotations.services.editorial import (
+from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
     verdict_return,
     verdict_withdraw,
 )
-from annotations.services.partners import partner_token_create, partner_token_revoke
-from annotations.services.reviews import SourceInput, verdict_save
+from annotations.models import Article, Partner, Statement
+from annotations.partners.tokens import partner_token_create, partner_token_revoke
+from annotations.review.services import SourceInput, verdict_save
 from tests.factories import (
     ArticleFactory,
     EditorFactory,

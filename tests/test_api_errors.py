@@ -8,7 +8,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from annotations.models import Article, Partner
-from annotations.services.partners import partner_token_create
+from annotations.partners.tokens import partner_token_create
 
 pytestmark = pytest.mark.django_db
 ARTICLES = "/api/v1/articles/"

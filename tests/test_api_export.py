@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from annotations.api.claimreview import claimreview_document
-from annotations.api.export import ndjson_export
+from annotations.editorial.services import verdict_correction_start, verdict_withdraw
 from annotations.models import Article, PublishedVerdict, Statement
-from annotations.services.editorial import verdict_correction_start, verdict_withdraw
+from annotations.publishing.claimreview import claimreview_document
+from annotations.publishing.export import ndjson_export
 from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, StatementFactory
 from tests.test_api import publish
 

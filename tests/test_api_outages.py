@@ -10,9 +10,9 @@ import httpx
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.api.throttling import PartnerRateThrottle
 from annotations.models import Article, Partner, TaggingJob
-from annotations.services.partners import partner_token_create
+from annotations.partners.api.throttling import PartnerRateThrottle
+from annotations.partners.tokens import partner_token_create
 from tests.live import Gunicorn, RedisServer, subprocess_database_url
 from tests.test_api import publish
 
@@ -59,7 +59,7 @@ def test_the_rate_limit_fails_open_and_logs_once_when_the_cache_is_down(
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     Partner.objects.update(rate_per_minute=1)
-    with caplog.at_level(logging.WARNING, logger="annotations.api.throttling"):
+    with caplog.at_level(logging.WARNING, logger="annotations.partners.api.throttling"):
         codes = [api.get("/api/v1/claimreviews/").status_code for _ in range(5)]
     assert codes == [200] * 5  # uncounted, so the rate of 1 a minute is not enforced
     (record,) = caplog.records

@@ -17,7 +17,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation.modes import GenerationMode
 
 from annotations.models import Partner
-from annotations.services.partners import partner_token_create
+from annotations.partners.tokens import partner_token_create
 from tests.live import Gunicorn, subprocess_database_url
 from tests.test_api import publish
 

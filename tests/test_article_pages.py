@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from annotations.ingest.services import article_ingest
 from annotations.models import Article
-from annotations.services.articles import article_ingest
 from tests.factories import ReviewerFactory
 
 SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")

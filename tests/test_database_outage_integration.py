@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connections
 
 from annotations.models import Partner
-from annotations.services.partners import partner_token_create
+from annotations.partners.tokens import partner_token_create
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

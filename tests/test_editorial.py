@@ -1,4 +1,4 @@
-"""The editorial workflow (annotations.services.editorial): approval with four eyes,
+"""The editorial workflow (annotations.editorial.services): approval with four eyes,
 return with a note, corrections, withdrawal, append-only history, concurrency."""
 
 import threading
@@ -6,14 +6,14 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from annotations.models import HistoryIsAppendOnly, PublishedVerdict, ReviewEvent, Statement
-from annotations.services.editorial import (
+from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
     verdict_return,
     verdict_withdraw,
 )
-from annotations.services.reviews import (
+from annotations.models import HistoryIsAppendOnly, PublishedVerdict, ReviewEvent, Statement
+from annotations.review.services import (
     ReviewConflict,
     ReviewError,
     ReviewForbidden,

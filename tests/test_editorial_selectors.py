@@ -1,15 +1,15 @@
 import pytest
 from django.utils import timezone
 
-from annotations.models import Statement
-from annotations.selectors_editorial import (
+from annotations.editorial.selectors import (
     approvals_queue,
     dashboard_get,
     returned_note,
     statement_history,
 )
-from annotations.services.editorial import verdict_approve, verdict_return
-from annotations.services.reviews import SourceInput, verdict_save
+from annotations.editorial.services import verdict_approve, verdict_return
+from annotations.models import Statement
+from annotations.review.services import SourceInput, verdict_save
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db

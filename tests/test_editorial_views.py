@@ -2,13 +2,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import PublishedVerdict, Statement
-from annotations.services.editorial import (
+from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
     verdict_return,
 )
-from annotations.services.reviews import SourceInput, verdict_save
+from annotations.models import PublishedVerdict, Statement
+from annotations.review.services import SourceInput, verdict_save
 from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db

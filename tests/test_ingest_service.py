@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from annotations.ingest.services import ArticleInputError, article_ingest
 from annotations.models import Article, Statement, TaggingJob
-from annotations.services.articles import ArticleInputError, article_ingest
 
 SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import Article
-from annotations.roles import user_is_editor, user_is_reviewer
 
 pytestmark = pytest.mark.django_db
 

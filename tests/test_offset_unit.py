@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from annotations.models import Partner
-from annotations.services.partners import partner_token_create
+from annotations.partners.tokens import partner_token_create
 from tests.factories import ArticleFactory, EntityMentionFactory, StatementFactory
 from tests.test_api import publish
 

@@ -7,14 +7,14 @@ reviewer, an editor, and the editor who wrote it (in Editors and Reviewers, the 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from annotations.models import Statement
-from annotations.services.editorial import (
+from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
     verdict_return,
     verdict_withdraw,
 )
-from annotations.services.reviews import (
+from annotations.models import Statement
+from annotations.review.services import (
     ReviewForbidden,
     SourceInput,
     statement_dismiss,

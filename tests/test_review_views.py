@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from annotations.ingest.services import article_ingest
 from annotations.models import (
     Entity,
     EntityMention,
@@ -19,8 +20,7 @@ from annotations.models import (
     Statement,
     Verdict,
 )
-from annotations.services.articles import article_ingest
-from annotations.services.reviews import SourceInput, verdict_save
+from annotations.review.services import SourceInput, verdict_save
 from tests.factories import ArticleFactory, EntityMentionFactory
 
 SAMPLE = (Path(settings.BASE_DIR) / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")

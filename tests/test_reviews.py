@@ -1,4 +1,4 @@
-"""The reviewer's writes (annotations.services.reviews): verdicts, conflicts, dismissal,
+"""The reviewer's writes (annotations.review.services): verdicts, conflicts, dismissal,
 assignment and human corrections."""
 
 from datetime import timedelta
@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from annotations.ingest.services import article_ingest
 from annotations.models import EntityMention, ReviewEvent, Statement, TaggingJob, Verdict
-from annotations.services.articles import article_ingest
-from annotations.services.reviews import (
+from annotations.review.services import (
     ReviewConflict,
     ReviewError,
     ReviewForbidden,
@@ -21,7 +21,7 @@ from annotations.services.reviews import (
     statement_restore,
     verdict_save,
 )
-from annotations.services.tagging import article_entities_tag, tagging_job_retry
+from annotations.tagging.jobs import article_entities_tag, tagging_job_retry
 from tests.factories import (
     EditorFactory,
     ReviewerFactory,
@@ -234,7 +234,7 @@ def test_relabelled_and_removed_mentions_survive_the_next_tagging_run(celery_eag
 
 
 def test_queue_lists_my_open_assignments_oldest_first(client):
-    from annotations.selectors import queue_for
+    from annotations.review.selectors import queue_for
 
     rita = ReviewerFactory()
     older, newer, done = StatementFactory.create_batch(3)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from annotations.ingest.services import article_ingest
 from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
 from annotations.nlp.entities import (
     LABELS_KEPT,
@@ -24,8 +25,7 @@ from annotations.nlp.entities import (
     model_info,
     nlp_get,
 )
-from annotations.services.articles import article_ingest
-from annotations.services.tagging import (
+from annotations.tagging.jobs import (
     TAGGING_MAX_ATTEMPTS,
     article_entities_tag,
     tagging_job_retry,

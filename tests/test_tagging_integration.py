@@ -24,9 +24,9 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from annotations.ingest.services import article_ingest
 from annotations.models import Article, Entity, EntityMention, TaggingJob
-from annotations.services.articles import article_ingest
-from annotations.services.tagging import tagging_job_enqueue, tagging_jobs_requeue_stale
+from annotations.tagging.jobs import tagging_job_enqueue, tagging_jobs_requeue_stale
 from annotations.tasks import article_tag
 from factcheck.celery import app as celery_app
 from tests.conftest import DEAD_BROKER_URL, celery_broker

@@ -1,4 +1,4 @@
-"""Webhooks (annotations.services.webhooks): signed deliveries of published, corrected and
+"""Webhooks (annotations.partners.webhooks): signed deliveries of published, corrected and
 withdrawn verdicts to a real HTTP receiver on 127.0.0.1, retries with backoff, the
 give-up window, the SSRF guard, the broker-outage sweep, and the admin pages.
 
@@ -28,6 +28,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from annotations.editorial.services import (
+    verdict_approve,
+    verdict_correction_start,
+    verdict_withdraw,
+)
 from annotations.models import (
     Partner,
     PartnerToken,
@@ -35,15 +40,8 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.services import webhooks
-from annotations.services.editorial import (
-    verdict_approve,
-    verdict_correction_start,
-    verdict_withdraw,
-)
-from annotations.services.partners import partner_token_create
-from annotations.services.reviews import SourceInput, verdict_save
-from annotations.services.webhooks import (
+from annotations.partners.tokens import partner_token_create
+from annotations.partners.webhooks import (
     address_refusal,
     webhook_body,
     webhook_deliveries_requeue_stale,
@@ -53,6 +51,8 @@ from annotations.services.webhooks import (
     webhook_signature,
     webhook_url_validate,
 )
+from annotations.review.services import SourceInput, verdict_save
+from annotations.partners import webhooks
 from annotations.tasks import webhook_deliver
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
 

@@ -35,7 +35,7 @@ class PublishedVerdict(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
     # The ClaimReview (or tombstone) exactly as published, built when an editor approves
-    # or withdraws (annotations.api.claimreview). Partners get this document, so what they
+    # or withdraws (annotations.publishing.claimreview). Partners get this document, so what they
     # see changes only with a new dateModified; exports stream it straight from the table.
     document = models.JSONField(default=dict, editable=False)
 

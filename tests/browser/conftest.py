@@ -247,7 +247,7 @@ def sam(django_user_model):
 
 @pytest.fixture
 def article(transactional_db):
-    from annotations.services.articles import article_ingest
+    from annotations.ingest.services import article_ingest
 
     return article_ingest(text=SAMPLE_ARTICLE, title="Coalition meeting", publisher="Desk").article
 

@@ -8,9 +8,9 @@ so partners syncing incrementally pick the change up.
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.api.claimreview import claimreview_document
 from annotations.management.base import DatabaseCommand
 from annotations.models import PublishedVerdict
+from annotations.publishing.claimreview import claimreview_document
 
 
 class Command(DatabaseCommand):

@@ -9,16 +9,16 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.core.validators import URLValidator
 
-from annotations.management.base import DatabaseCommand, database_ready_check
-from annotations.models import Article, TaggingJob
-from annotations.selectors import article_as_dict
-from annotations.services.articles import (
+from annotations.ingest.services import (
     ArticleInputError,
     article_body_clean,
     article_ingest,
     article_size_message,
     article_text_decode,
 )
+from annotations.management.base import DatabaseCommand, database_ready_check
+from annotations.models import Article, TaggingJob
+from annotations.review.selectors import article_as_dict
 
 
 class Command(DatabaseCommand):

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from annotations.core.roles import EDITORS, REVIEWERS
+from annotations.ingest.services import article_ingest
 from annotations.management.base import DatabaseCommand
 from annotations.models import Article
-from annotations.roles import EDITORS, REVIEWERS
-from annotations.services.articles import article_ingest
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 DEMO_USERNAME = "reviewer"

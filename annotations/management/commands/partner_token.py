@@ -4,7 +4,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from annotations.management.base import DatabaseCommand
 from annotations.models import PartnerToken
-from annotations.services.partners import partner_token_create, partner_token_revoke
+from annotations.partners.tokens import partner_token_create, partner_token_revoke
 
 
 class Command(DatabaseCommand):

@@ -1,7 +1,7 @@
 """python manage.py sweep_tagging_jobs — re-enqueue stale tagging jobs once (cron, ops)."""
 
 from annotations.management.base import DatabaseCommand
-from annotations.services.tagging import tagging_jobs_requeue_stale
+from annotations.tagging.jobs import tagging_jobs_requeue_stale
 
 
 class Command(DatabaseCommand):

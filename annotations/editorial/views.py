@@ -1,0 +1,240 @@
+"""Editors' pages: the approvals queue, the approval view, a statement's record (published
+version and history), the dashboard. Thin views over editorial.services and
+editorial.selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from annotations.core.params import int_or_none
+from annotations.core.roles import (
+    DeskRoleRequiredMixin,
+    EditorRequiredMixin,
+    user_is_editor,
+    user_is_reviewer,
+)
+from annotations.editorial.diffing import verdict_changes
+from annotations.editorial.selectors import (
+    approvals_queue,
+    dashboard_get,
+    statement_history,
+)
+from annotations.editorial.services import (
+    revision_editor_ids,
+    verdict_approve,
+    verdict_correction_start,
+    verdict_return,
+    verdict_withdraw,
+)
+from annotations.models import PublishedVerdict, Statement, Verdict
+from annotations.review.selectors import reviewer_list
+from annotations.review.services import ReviewError
+
+APPROVALS_PER_PAGE = 50
+
+
+class ApprovalsView(EditorRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        article_id = int_or_none(request.GET.get("article"))
+        reviewer_id = int_or_none(request.GET.get("reviewer"))
+        rating = request.GET.get("verdict", "")
+        if rating not in Verdict.Rating.values:
+            rating = ""
+        queue = approvals_queue(article_id=article_id, reviewer_id=reviewer_id, rating=rating)
+        page = Paginator(queue, APPROVALS_PER_PAGE).get_page(request.GET.get("page"))
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        context = {
+            "page": page,
+            "article_id": article_id,
+            "reviewer_id": reviewer_id,
+            "rating": rating,
+            "ratings": Verdict.Rating.choices,
+            "reviewers": reviewer_list(),
+            "filter_query": filters.urlencode(),
+        }
+        return render(request, "annotations/editorial/approvals.html", context)
+
+
+def _statement_or_404(pk: int) -> Statement:
+    statement = (
+        Statement.objects.select_related(
+            "article", "verdict__author", "verdict__last_edited_by", "published__approved_by"
+        )
+        .prefetch_related("verdict__sources")
+        .filter(pk=pk)
+        .first()
+    )
+    if statement is None:
+        raise Http404("No such statement.")
+    return statement
+
+
+def _paragraph(statement: Statement) -> dict:
+    """The statement's paragraph, cut into before / statement / after."""
+    body = statement.article.body
+    start = body.rfind("\n", 0, statement.start) + 1
+    end = body.find("\n", statement.end)
+    end = len(body) if end == -1 else end
+    return {
+        "before": body[start : statement.start],
+        "text": statement.text,
+        "after": body[statement.end : end],
+    }
+
+
+def _changes(statement: Statement, verdict: Verdict | None):
+    published: PublishedVerdict | None = getattr(statement, "published", None)
+    if published is None or verdict is None:
+        return None
+    labels = dict(Verdict.Rating.choices)
+    return verdict_changes(
+        published_rating=labels.get(published.rating, published.rating),
+        published_explanation=published.explanation,
+        published_sources=published.sources,
+        rating=labels.get(verdict.rating, verdict.rating),
+        explanation=verdict.explanation,
+        sources=[{"url": s.url, "title": s.title} for s in verdict.sources.all()],
+    )
+
+
+def _approval_context(request: HttpRequest, statement: Statement, **extra) -> dict:
+    verdict = getattr(statement, "verdict", None)
+    mentions = (
+        statement.article.mentions.filter(
+            start__gte=statement.start, end__lte=statement.end, removed=False
+        )
+        .select_related("entity")
+        .order_by("start")
+    )
+    own = verdict is not None and request.user.pk in revision_editor_ids(
+        statement=statement, verdict=verdict
+    )
+    return {
+        "statement": statement,
+        "verdict": verdict,
+        "published": getattr(statement, "published", None),
+        "paragraph": _paragraph(statement),
+        "mentions": list(mentions),
+        "changes": _changes(statement, verdict),
+        "own_work": own,
+        "history": statement_history(statement_id=statement.pk),
+        **extra,
+    }
+
+
+class ApprovalDetailView(EditorRequiredMixin, View):
+    template_name = "annotations/editorial/approval.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        statement = _statement_or_404(pk)
+        return render(request, self.template_name, _approval_context(request, statement))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _statement_or_404(pk)  # a 404 for an unknown statement, before any service call
+        action = request.POST.get("action")
+        version = int_or_none(request.POST.get("base_version")) or 0
+        note = request.POST.get("note", "")
+        try:
+            if action == "approve":
+                verdict_approve(statement_id=pk, user=request.user, base_version=version)
+                messages.success(request, "Approved and published.")
+            elif action == "return":
+                verdict_return(statement_id=pk, user=request.user, note=note, base_version=version)
+                messages.success(request, "Returned to the reviewer with your note.")
+            else:
+                raise ReviewError("Choose Approve or Return to reviewer.")
+        except ReviewError as exc:
+            context = _approval_context(
+                request, _statement_or_404(pk), error=exc.message, error_field=exc.field, note=note
+            )
+            return render(request, self.template_name, context, status=exc.status)
+        return redirect("approvals")
+
+
+class StatementRecordView(DeskRoleRequiredMixin, View):
+    """A statement's published verdict, history timeline, and the actions on a published
+    verdict: start a correction (reviewers, editors), withdraw (editors)."""
+
+    template_name = "annotations/editorial/record.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, self.template_name, self._context(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "correct":
+                verdict_correction_start(statement_id=pk, user=request.user)
+                messages.success(request, "Correction started: edit the verdict, then submit it.")
+                url = f"{_statement_or_404(pk).article.get_review_url()}?s={pk}"
+                return redirect(url)
+            if action == "withdraw":
+                verdict_withdraw(statement_id=pk, user=request.user, reason=reason)
+                messages.success(request, "Withdrawn: partners now see it as withdrawn.")
+            else:
+                raise ReviewError("Unknown action.")
+        except ReviewError as exc:
+            context = self._context(request, pk, error=exc.message, reason=reason)
+            return render(request, self.template_name, context, status=exc.status)
+        return redirect("statement_record", pk=pk)
+
+    def _context(self, request: HttpRequest, pk: int, **extra) -> dict:
+        statement = _statement_or_404(pk)
+        return {
+            "statement": statement,
+            "verdict": getattr(statement, "verdict", None),
+            "published": getattr(statement, "published", None),
+            "history": statement_history(statement_id=pk),
+            "can_correct": user_is_reviewer(request.user) or user_is_editor(request.user),
+            "can_withdraw": user_is_editor(request.user),
+            **extra,
+        }
+
+
+class DashboardView(DeskRoleRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        board = dashboard_get(days=30)
+        peak = max((d.count for d in board.approvals_per_day), default=0) or 1
+        bars = []
+        for i, d in enumerate(board.approvals_per_day):
+            height = round(d.count / peak * 90)  # px in the chart's 600x130 viewBox
+            x = i * 20
+            bars.append(
+                {
+                    "day": d.day,
+                    "count": d.count,
+                    "x": x,
+                    "y": 110 - height,
+                    "height": height,
+                    "label_x": x + 8,
+                    "label_y": 106 - height,
+                    "tick": (i % 7 == 0 and i < len(board.approvals_per_day) - 4)
+                    or i == len(board.approvals_per_day) - 1,
+                }
+            )
+        context = {
+            "board": board,
+            "bars": bars,
+            "peak": peak,
+            "approvals_total": sum(d.count for d in board.approvals_per_day),
+        }
+        return render(request, "annotations/editorial/dashboard.html", context)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicVerdictView(View):
+    """The public page of a published verdict: the ClaimReview ``url`` partners link to."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        published = (
+            PublishedVerdict.objects.select_related("statement__article").filter(pk=pk).first()
+        )
+        if published is None:
+            raise Http404("No such verdict.")
+        return render(request, "annotations/verdict_public.html", {"published": published})

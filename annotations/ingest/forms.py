@@ -1,0 +1,104 @@
+from collections.abc import Mapping
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+
+from annotations.ingest.services import (
+    TITLE_MAX_CHARS,
+    ArticleInputError,
+    article_body_clean,
+    article_size_message,
+    article_text_decode,
+)
+
+
+def request_too_large_message() -> str:
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return (
+        f"This text can't be used: the request is larger than {megabytes:g} MB, and an "
+        f"article has at most {settings.ARTICLE_MAX_CHARS:,} characters."
+    )
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(
+        max_length=TITLE_MAX_CHARS,
+        required=False,
+        help_text="Leave empty to use the first line of the text.",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        strip=False,
+        help_text="Paste the article: one paragraph per line.",
+    )
+    upload = forms.FileField(
+        label="Or upload a .txt file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+    )
+    source_url = forms.URLField(
+        label="Source URL",
+        required=False,
+        max_length=2000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+    )
+    publisher = forms.CharField(max_length=200, required=False)
+    published_on = forms.DateField(
+        label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, undecodable: Mapping[str, int] | None = None, **kwargs) -> None:
+        """``undecodable``: the fields whose submitted bytes were not UTF-8, with the
+        position of the first bad byte (see views.post_data_decode)."""
+        super().__init__(*args, **kwargs)
+        self.undecodable = dict(undecodable or {})
+
+    @classmethod
+    def refused(cls, *, field: str, message: str) -> "ArticleForm":
+        """An empty form with one error, for a request whose data could not be read."""
+        form = cls(data={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(field, message)
+        return form
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        # Checked before reading: the file is on disk, and need not all come into memory.
+        if upload.size > settings.ARTICLE_MAX_CHARS * 4:
+            raise forms.ValidationError(f"This file can't be used: {article_size_message()}.")
+        try:
+            return article_body_clean(text=article_text_decode(raw=upload.read()))
+        except ArticleInputError as exc:
+            raise forms.ValidationError(f"This file can't be used: {exc}.") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, position in self.undecodable.items():
+            if name in self.fields:
+                what = "text" if name == "text" else "value"
+                self.add_error(
+                    name,
+                    f"This {what} can't be used: it is not valid UTF-8 "
+                    f"(bad byte at position {position}).",
+                )
+        text, upload = cleaned.get("text", ""), cleaned.get("upload")
+        if "upload" in self.errors or "text" in self.errors:
+            return cleaned
+        if text.strip() and upload:
+            self.add_error("upload", "Paste the text or upload a file, not both.")
+        elif upload:
+            cleaned["body"] = upload
+        elif text.strip():
+            try:
+                cleaned["body"] = article_body_clean(text=text)
+            except ArticleInputError as exc:
+                self.add_error("text", f"This text can't be used: {exc}.")
+        else:
+            self.add_error("text", "Paste the article's text here, or upload a .txt file.")
+        return cleaned

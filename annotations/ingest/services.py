@@ -1,0 +1,143 @@
+"""Article ingestion: validate the text, store it, split it into checkable statements,
+and queue entity tagging once the transaction has committed."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotations.models import Article, Statement, TaggingJob
+from annotations.nlp.statements import statements_detect
+from annotations.tagging.jobs import tagging_job_enqueue
+
+
+class ArticleInputError(ValueError):
+    """The submitted text cannot be ingested; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool  # False when the same text had been ingested before
+
+
+TITLE_MAX_CHARS = 300
+
+
+def article_text_decode(*, raw: bytes) -> str:
+    """Decode an uploaded or read file as UTF-8 text, refusing binaries with a clear message."""
+    if len(raw) > settings.ARTICLE_MAX_CHARS * 4:
+        raise ArticleInputError(article_size_message())
+    if b"\x00" in raw:
+        raise ArticleInputError("this looks like a binary file, not UTF-8 text")
+    try:
+        # utf-8-sig drops a byte-order mark, which is encoding, not text.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleInputError(
+            f"the file is not valid UTF-8 text (bad byte at position {exc.start})"
+        ) from None
+
+
+def article_size_message() -> str:
+    return f"the text is longer than {settings.ARTICLE_MAX_CHARS:,} characters"
+
+
+def article_body_clean(*, text: str) -> str:
+    """Normalise line endings (browsers send CRLF) and check that the text is usable.
+
+    Only line endings change: the body is otherwise stored exactly as given, because every
+    statement and mention points into it by character offset.
+    """
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not body.strip():
+        raise ArticleInputError("the text is empty")
+    if len(body) > settings.ARTICLE_MAX_CHARS:
+        raise ArticleInputError(article_size_message())
+    control = sum(1 for ch in body if ord(ch) < 32 and ch not in "\n\t")
+    if "\x00" in body or control > max(10, len(body) // 100):
+        raise ArticleInputError("the text contains control characters; is it a binary file?")
+    return body
+
+
+def article_title_default(*, body: str) -> str:
+    """A title from the first line, cut at a word boundary: articles often come untitled."""
+    first_line = body.strip().split("\n", 1)[0].strip()
+    if len(first_line) <= 120:
+        return first_line
+    return first_line[:120].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def article_ingest(
+    *,
+    text: str,
+    title: str = "",
+    source_url: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
+    language: str = "en",
+    channel: str = Article.Channel.WEB,
+    created_by=None,
+) -> IngestResult:
+    """Store an article with its statements and a queued tagging job, all or nothing.
+
+    Ingesting the same text again returns the existing article (matched on the sha256 of
+    the body) and changes nothing.
+    """
+    body = article_body_clean(text=text)
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    existing = Article.objects.filter(body_sha256=digest).first()
+    if existing is not None:
+        return IngestResult(article=existing, created=False)
+
+    title = (title or "").strip() or article_title_default(body=body)
+    if len(title) > TITLE_MAX_CHARS:
+        raise ArticleInputError(f"the title is longer than {TITLE_MAX_CHARS} characters")
+
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title,
+                body=body,
+                body_sha256=digest,
+                source_url=source_url,
+                publisher=publisher,
+                published_on=published_on,
+                language=language,
+                channel=channel,
+                created_by=created_by,
+            )
+            statements_create(article=article)
+            TaggingJob.objects.create(article=article, queued_at=timezone.now())
+            transaction.on_commit(lambda: tagging_job_enqueue(article_id=article.pk))
+    except IntegrityError:
+        # Someone ingested the same text at the same moment: theirs won, return it.
+        existing = Article.objects.filter(body_sha256=digest).first()
+        if existing is None:
+            raise
+        return IngestResult(article=existing, created=False)
+    return IngestResult(article=article, created=True)
+
+
+def statements_create(*, article: Article) -> list[Statement]:
+    """Detect the checkable statements of a freshly stored article and save them."""
+    detected = statements_detect(article.body)
+    return Statement.objects.bulk_create(
+        Statement(
+            article=article,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            order=s.order,
+            score=round(s.score, 3),
+            reasons=list(s.reasons),
+            figures=[
+                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind} for f in s.figures
+            ],
+            speaker=s.speaker or "",
+        )
+        for s in detected
+    )

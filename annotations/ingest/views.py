@@ -1,0 +1,135 @@
+"""Thin views: parse the request, call a service or selector, render."""
+
+from urllib.parse import parse_qsl
+
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from annotations.core.roles import DeskRoleRequiredMixin, user_has_desk_role
+from annotations.editorial.selectors import returned_notes
+from annotations.ingest.forms import ArticleForm, request_too_large_message
+from annotations.ingest.services import ArticleInputError, article_ingest
+from annotations.models import Article, Statement
+from annotations.review.selectors import article_list, article_progress, queue_for
+
+ARTICLES_PER_PAGE = 50
+
+
+class ArticleListView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        search = request.GET.get("q", "").strip()[:200]
+        state = request.GET.get("state", "")
+        if state not in Statement.ReviewState.values:
+            state = ""
+        mine = request.GET.get("mine") == "1"
+        articles = article_list(user=request.user, search=search, state=state, mine=mine)
+        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        progress = article_progress(article_ids=[a.pk for a in page.object_list])
+        for article in page.object_list:
+            article.progress = progress[article.pk]
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        context = {
+            "page": page,
+            "q": search,
+            "state": state,
+            "mine": mine,
+            "states": Statement.ReviewState.choices,
+            "filter_query": filters.urlencode(),
+            "has_role": user_has_desk_role(request.user),
+        }
+        return render(request, "annotations/article_list.html", context)
+
+
+class QueueView(DeskRoleRequiredMixin, View):
+    """My queue: statements assigned to me that still need work, oldest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        statements = queue_for(user=request.user)
+        notes = returned_notes(statement_ids=[s.pk for s in statements])
+        for statement in statements:
+            statement.returned_note = notes.get(statement.pk)
+        return render(request, "annotations/queue.html", {"statements": statements})
+
+
+def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
+    """The form fields of a POST decoded strictly as UTF-8, and the fields that were not
+    UTF-8 with the position of their first bad byte.
+
+    Django decodes form data with errors="replace", turning invalid bytes into U+FFFD
+    without a word, where upload, CLI and API refuse them. So each field's bytes are
+    decoded here: multipart fields read as Latin-1 (one character a byte, nothing lost),
+    URL-encoded ones from the body. Raises RequestDataTooBig past
+    DATA_UPLOAD_MAX_MEMORY_SIZE, like request.POST.
+    """
+    pairs: list[tuple[bytes, bytes]] = []
+    if request.content_type == "multipart/form-data":
+        request.encoding = "latin-1"
+        for key, values in request.POST.lists():
+            pairs += [(key.encode("latin-1"), value.encode("latin-1")) for value in values]
+    elif request.content_type == "application/x-www-form-urlencoded":
+        request.POST  # noqa: B018 -- Django's limits on size and number of fields first
+        body = request.body.decode("latin-1")
+        for key, value in parse_qsl(body, keep_blank_values=True, encoding="latin-1"):
+            pairs.append((key.encode("latin-1"), value.encode("latin-1")))
+    data = QueryDict(mutable=True)
+    undecodable: dict[str, int] = {}
+    for key, raw in pairs:
+        name = key.decode("utf-8", "replace")
+        try:
+            data.appendlist(name, raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            undecodable.setdefault(name, exc.start)
+            data.appendlist(name, raw.decode("utf-8", "replace"))
+    return data, undecodable
+
+
+# The body is read in post(), before the CSRF check rather than by the CSRF middleware, so
+# that one too large for Django is an error on the form, not a bare "Bad Request (400)";
+# nothing is done with a refused body, and everything else is checked by csrf_protect.
+@method_decorator(csrf_exempt, name="dispatch")
+class ArticleCreateView(DeskRoleRequiredMixin, View):
+    template_name = "annotations/article_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": ArticleForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            fields, undecodable = post_data_decode(request)
+        except RequestDataTooBig:
+            form = ArticleForm.refused(field="text", message=request_too_large_message())
+            return render(request, self.template_name, {"form": form}, status=413)
+        return csrf_protect(self._create)(request, fields=fields, undecodable=undecodable)
+
+    def _create(
+        self, request: HttpRequest, *, fields: QueryDict, undecodable: dict[str, int]
+    ) -> HttpResponse:
+        form = ArticleForm(fields, request.FILES, undecodable=undecodable)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        try:
+            result = article_ingest(
+                text=data["body"],
+                title=data["title"],
+                source_url=data["source_url"],
+                publisher=data["publisher"],
+                published_on=data["published_on"],
+                channel=Article.Channel.UPLOAD if data["upload"] else Article.Channel.WEB,
+                created_by=request.user,
+            )
+        except ArticleInputError as exc:
+            form.add_error("text", str(exc))
+            return render(request, self.template_name, {"form": form}, status=400)
+        if result.created:
+            messages.success(request, "Article added. Entity tagging has been queued.")
+        else:
+            messages.info(request, "This text was already here: showing the existing article.")
+        return redirect("article_detail", pk=result.article.pk)

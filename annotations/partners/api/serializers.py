@@ -1,0 +1,294 @@
+"""Explicit input and output serializers of the partner API.
+
+Output objects are built by annotations.publishing.claimreview (one definition of the shape for
+the API, exports and webhooks); the output serializers here declare that shape for the
+OpenAPI schema and pass the built dicts through.
+"""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from annotations.ingest.services import TITLE_MAX_CHARS
+from annotations.models import Verdict
+from annotations.partners.api.fields import (
+    ID_MAX,
+    NO_NUL_PATTERN,
+    HttpURLField,
+    QueryParametersSerializer,
+    RFC3339DateTimeField,
+    StrictCharField,
+    StrictDateField,
+    WireIntegerField,
+)
+from annotations.publishing.claimreview import claimreview_or_tombstone
+
+# Control characters (but tab, LF, CR) and what str.isspace() calls white space: an
+# article's text must have a character that is neither, and no control character. (Spelled
+# out: JSON Schema's regex dialect and Python's disagree on what \s covers.)
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+_SPACE = r"\t\n\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+class _Typed(serializers.Serializer):
+    """A JSON-LD object: its fields may be named "@type" or "@context"."""
+
+    extra_fields: dict = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update({name: field() for name, field in self.extra_fields.items()})
+        return fields
+
+
+class OrganizationSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    name = serializers.CharField()
+    url = serializers.URLField(required=False)
+
+
+class PersonSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    name = serializers.CharField()
+
+
+class RatingSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    alternateName = serializers.ChoiceField(choices=[label for _, label in Verdict.Rating.choices])
+    ratingValue = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, help_text="Only on the five-step scale."
+    )
+    bestRating = serializers.IntegerField(required=False)
+    worstRating = serializers.IntegerField(required=False)
+
+
+class AppearanceSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    headline = serializers.CharField()
+    url = serializers.URLField(required=False)
+    datePublished = serializers.DateField(required=False)
+    publisher = OrganizationSerializer(required=False)
+
+
+class ClaimSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    author = PersonSerializer(required=False, help_text="The speaker, when known.")
+    datePublished = serializers.DateField(required=False)
+    appearance = AppearanceSerializer()
+
+
+class CitationSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    url = serializers.URLField()
+    name = serializers.CharField(required=False)
+    publisher = OrganizationSerializer(required=False)
+
+
+class CorrectionSerializer(_Typed):
+    extra_fields = {"@type": serializers.CharField}
+    datePublished = serializers.DateTimeField()
+    text = serializers.CharField()
+
+
+class ClaimReviewSerializer(_Typed):
+    """A published verdict as schema.org ClaimReview."""
+
+    extra_fields = {"@context": serializers.CharField, "@type": serializers.CharField}
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The verdict's page on this site.")
+    claimReviewed = serializers.CharField()
+    datePublished = serializers.DateTimeField()
+    dateModified = serializers.DateTimeField()
+    author = OrganizationSerializer()
+    reviewRating = RatingSerializer()
+    reviewBody = serializers.CharField()
+    itemReviewed = ClaimSerializer()
+    citation = CitationSerializer(many=True)
+    withdrawn = serializers.BooleanField()
+    correction = CorrectionSerializer(required=False)
+
+    def to_representation(self, instance):
+        return claimreview_or_tombstone(instance)
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """A withdrawn verdict, in incremental sync: take it down."""
+
+    id = serializers.IntegerField()
+    withdrawn = serializers.BooleanField()
+    withdrawnAt = serializers.DateTimeField()
+    dateModified = serializers.DateTimeField()
+    url = serializers.URLField()
+
+
+class ExportFilterSerializer(QueryParametersSerializer):
+    """Query parameters of the exports."""
+
+    updated_since = RFC3339DateTimeField(
+        required=False,
+        help_text="Only records modified at or after this instant (RFC 3339, e.g. a record's "
+        "`dateModified`; in a URL write + as %2B).",
+    )
+
+
+class ClaimReviewFilterSerializer(ExportFilterSerializer):
+    """Query parameters of the ClaimReview list."""
+
+    verdict = serializers.ChoiceField(choices=Verdict.Rating.values, required=False)
+    article = WireIntegerField(required=False, min_value=1, max_value=ID_MAX)
+    entity = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=300,
+        pattern=NO_NUL_PATTERN,
+        pattern_message="An entity id, or an entity name (without NUL characters).",
+        help_text="A canonical entity's id, or its name (any case): verdicts on statements "
+        "that mention it.",
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# What a 400 carries: the bad parameters or fields, each with its messages (or "detail").
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Each malformed parameter or field with its messages; a body that is not "
+    "JSON has `detail` instead.",
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+
+
+# --- Articles -------------------------------------------------------------------------
+
+# Offsets index the article body: Unicode code points (Python str indices), not UTF-16
+# code units (JavaScript string indices), so an emoji counts as one.
+_START_HELP = (
+    "Offset of the first character in the article body, in Unicode code points (Python"
+    " str indices), not UTF-16 code units."
+)
+_END_HELP = (
+    "Offset just past the last character in the article body, in Unicode code points"
+    " (Python str indices), not UTF-16 code units: body[start:end] == text."
+)
+
+
+class FigureSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
+    kind = serializers.CharField()
+
+
+class EntityMentionOutSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
+    entity_id = serializers.IntegerField()
+    entity = serializers.CharField(source="entity.name")
+
+
+class SourceOutSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True)
+    quote = serializers.CharField(allow_blank=True)
+    accessed_at = serializers.DateTimeField()
+
+
+class PublishedStatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
+    text = serializers.CharField()
+    speaker = serializers.CharField(allow_blank=True)
+    figures = FigureSerializer(many=True)
+    claimreview_id = serializers.IntegerField(source="published.pk")
+    verdict = serializers.CharField(source="published.get_rating_display")
+    explanation = serializers.CharField(source="published.explanation")
+    sources = SourceOutSerializer(many=True, source="published.sources")
+    entities = EntityMentionOutSerializer(many=True, source="published_mentions")
+
+
+class ArticleListOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source_url = serializers.CharField(allow_blank=True)
+    publisher = serializers.CharField(allow_blank=True)
+    published_on = serializers.DateField(allow_null=True)
+    language = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    published_count = serializers.IntegerField(help_text="Published verdicts in it.")
+
+
+class ArticleDetailOutSerializer(ArticleListOutSerializer):
+    body = serializers.CharField(help_text="Offsets below index this text.")
+    statements = PublishedStatementSerializer(many=True, source="published_statements")
+
+
+class ArticleInSerializer(serializers.Serializer):
+    title = StrictCharField(
+        max_length=TITLE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        pattern=NO_NUL_PATTERN,
+        help_text="Leave out to use the first line of the text.",
+    )
+    text = StrictCharField(
+        max_length=settings.ARTICLE_MAX_CHARS,
+        pattern=TEXT_PATTERN,
+        pattern_message="The text must have a character other than white space, and no "
+        "control character but tab and line breaks.",
+        help_text="One paragraph per line. At least one character other than white space; "
+        "no control characters but tab, LF and CR.",
+    )
+    source_url = HttpURLField(
+        required=False, allow_blank=True, max_length=2000, help_text="An http or https URL."
+    )
+    publisher = StrictCharField(
+        required=False, allow_blank=True, max_length=200, pattern=NO_NUL_PATTERN
+    )
+    published_on = StrictDateField(required=False, allow_null=True)
+    language = StrictCharField(
+        required=False,
+        max_length=16,
+        pattern=LANGUAGE_PATTERN,
+        pattern_message="A language tag such as en or en-GB.",
+        help_text="A language tag; en when left out.",
+    )
+
+    def validate_publisher(self, value: str) -> str:
+        return value.strip()
+
+
+class DetectedStatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.IntegerField(help_text=_START_HELP)
+    end = serializers.IntegerField(help_text=_END_HELP)
+    text = serializers.CharField()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    figures = FigureSerializer(many=True)
+    speaker = serializers.CharField(allow_blank=True)
+
+
+class IngestedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    sha256 = serializers.CharField(source="body_sha256")
+    created = serializers.BooleanField()
+    statements = DetectedStatementSerializer(many=True, source="detected_statements")
+    tagging = serializers.CharField(
+        source="tagging_job.state",
+        allow_null=True,
+        help_text="queued, running, succeeded or failed; null for an article stored without "
+        "a tagging job (not one ingested through the site).",
+    )

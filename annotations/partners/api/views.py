@@ -1,0 +1,245 @@
+"""The partner API views: one class per resource, explicit input and output serializers,
+logic in selectors and services."""
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.ingest.services import article_ingest
+from annotations.models import Article
+from annotations.partners.api import serializers as s
+from annotations.partners.api.errors import request_too_large_message
+from annotations.partners.api.pagination import ArticleCursorPagination, SyncCursorPagination
+from annotations.partners.api.permissions import CanIngest
+from annotations.publishing.export import csv_export, ndjson_export
+from annotations.publishing.selectors import (
+    api_article_get,
+    api_article_list,
+    claimreview_list,
+)
+
+CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
+    component_name="ClaimReviewOrTombstone",
+    serializers=[s.ClaimReviewSerializer, s.TombstoneSerializer],
+    resource_type_field_name=None,
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    required=True,
+    description="Seconds to wait before the next request.",
+)
+ERRORS = {
+    400: OpenApiResponse(
+        s.VALIDATION_ERROR_SCHEMA, description="A malformed parameter or field, named."
+    ),
+    401: OpenApiResponse(s.ErrorSerializer, description="No token, or an unknown one."),
+    403: OpenApiResponse(s.ErrorSerializer, description="This client may not do this."),
+    404: OpenApiResponse(s.ErrorSerializer, description="No such record."),
+    413: OpenApiResponse(s.ErrorSerializer, description=request_too_large_message()),
+    415: OpenApiResponse(s.ErrorSerializer, description="The body is not JSON."),
+    429: OpenApiResponse(s.ErrorSerializer, description="Over this client's rate."),
+    500: OpenApiResponse(s.ErrorSerializer, description="A server error, or an outage."),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    """The documented error responses: every operation can get 401, 403, 429 and 500."""
+    return {code: ERRORS[code] for code in sorted({*codes, 401, 403, 429, 500})}
+
+
+CLAIMREVIEW_EXAMPLE = OpenApiExample(
+    "A published verdict",
+    value={
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "id": 7,
+        "url": "https://factcheck.example.org/verdicts/7/",
+        "claimReviewed": "The EU holds €210 billion in immobilised Russian assets.",
+        "datePublished": "2026-11-20T09:12:00+00:00",
+        "dateModified": "2026-11-20T09:12:00+00:00",
+        "author": {
+            "@type": "Organization",
+            "name": "Fact-check desk",
+            "url": "https://factcheck.example.org/",
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": "Mostly true",
+            "ratingValue": 4,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "reviewBody": "The Commission's figure is €210 billion; most is held in Belgium.",
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": {"@type": "NewsArticle", "headline": "Coalition of the Willing meets"},
+        },
+        "citation": [{"@type": "CreativeWork", "url": "https://ec.europa.eu/"}],
+        "withdrawn": False,
+    },
+    response_only=True,
+)
+
+
+def _query(serializer_class, request: Request) -> dict:
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data
+
+
+class ClaimReviewListView(ListAPIView):
+    """Published verdicts as ClaimReview, in modification order (cursor pagination)."""
+
+    pagination_class = SyncCursorPagination
+    serializer_class = s.ClaimReviewSerializer
+
+    def get_queryset(self):
+        return claimreview_list(**_query(s.ClaimReviewFilterSerializer, self.request))
+
+    @extend_schema(
+        operation_id="claimreviews_list",
+        parameters=[s.ClaimReviewFilterSerializer, RETRY_AFTER],
+        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(400)},
+        examples=[CLAIMREVIEW_EXAMPLE],
+        description=(
+            "Published verdicts in modification order, then id. Keep the `next` cursor (or "
+            "the last `dateModified` as `updated_since`) to sync incrementally: no record is "
+            "missed or repeated while editors publish. A corrected verdict comes back with a "
+            "new `dateModified`; a withdrawn one as a tombstone `{id, withdrawn, withdrawnAt}`."
+            " Rating scale: True 5, Mostly true 4, Half true 3, Mostly false 2, False 1; "
+            "Misleading and Unverifiable have `alternateName` only."
+        ),
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ClaimReviewDetailView(APIView):
+    @extend_schema(
+        operation_id="claimreviews_retrieve",
+        parameters=[RETRY_AFTER],
+        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(404)},
+        examples=[CLAIMREVIEW_EXAMPLE],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        published = claimreview_list().filter(pk=pk).first()
+        if published is None:
+            raise NotFound("No published verdict with this id.")
+        return Response(s.ClaimReviewSerializer(published).data)
+
+
+class ArticleListView(ListAPIView):
+    """Articles with published verdicts; POST ingests an article (trusted clients)."""
+
+    permission_classes = [CanIngest]
+    pagination_class = ArticleCursorPagination
+    serializer_class = s.ArticleListOutSerializer
+
+    def get_queryset(self):
+        return api_article_list()
+
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=[RETRY_AFTER],
+        responses={200: s.ArticleListOutSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="articles_create",
+        request=s.ArticleInSerializer,
+        parameters=[RETRY_AFTER],
+        responses={
+            201: s.IngestedArticleSerializer,
+            200: s.IngestedArticleSerializer,
+            **error_responses(400, 413, 415),
+        },
+        description="Ingest an article and get its detected statements back. The same text "
+        "sent again returns the existing article with 200.",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.ArticleInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if getattr(request.user, "pk", None) else None
+        result = article_ingest(**data.validated_data, channel=Article.Channel.API, created_by=user)
+        article = result.article
+        article.created = result.created
+        article.detected_statements = list(article.statements.order_by("start"))
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(s.IngestedArticleSerializer(article).data, status=code)
+
+
+class ArticleDetailView(APIView):
+    @extend_schema(
+        operation_id="articles_retrieve",
+        parameters=[RETRY_AFTER],
+        responses={200: s.ArticleDetailOutSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        article = api_article_get(article_id=pk)
+        if article is None:
+            raise NotFound("No article with published verdicts has this id.")
+        return Response(s.ArticleDetailOutSerializer(article).data)
+
+
+class ExportView(APIView):
+    """Every published verdict (or those modified since `updated_since`), streamed from the
+    database row by row: memory does not grow with the number of rows."""
+
+    format_name = "ndjson"
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        since = _query(s.ExportFilterSerializer, request).get("updated_since")
+        if self.format_name == "csv":
+            body, content_type = csv_export(updated_since=since), "text/csv; charset=utf-8"
+        else:
+            body, content_type = ndjson_export(updated_since=since), "application/x-ndjson"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="claimreviews.{self.format_name}"'
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_ndjson",
+        parameters=[s.ExportFilterSerializer, RETRY_AFTER],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                str, description="One ClaimReview or tombstone a line."
+            ),
+            **error_responses(400),
+        },
+    )
+)
+class NdjsonExportView(ExportView):
+    format_name = "ndjson"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_csv",
+        parameters=[s.ExportFilterSerializer, RETRY_AFTER],
+        responses={
+            (200, "text/csv"): OpenApiResponse(str, description="One verdict a row."),
+            **error_responses(400),
+        },
+    )
+)
+class CsvExportView(ExportView):
+    format_name = "csv"

@@ -1,0 +1,110 @@
+"""What the partner API reads. Only PublishedVerdict rows ever leave the site: drafts,
+reviewers' names and editors' notes are not reachable from these querysets."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
+from annotations.partners.api.fields import ID_MAX
+
+
+def published_settled() -> QuerySet[PublishedVerdict]:
+    """Published verdicts (tombstones included) modified long enough ago that no
+    transaction still in flight can add an earlier one (see API_SYNC_LAG_SECONDS)."""
+    horizon = timezone.now() - timedelta(seconds=settings.API_SYNC_LAG_SECONDS)
+    return PublishedVerdict.objects.filter(modified_at__lte=horizon)
+
+
+def claimreview_list(
+    *,
+    updated_since: datetime | None = None,
+    verdict: str | None = None,
+    article: int | None = None,
+    entity: int | str | None = None,
+) -> QuerySet[PublishedVerdict]:
+    """``entity``: a canonical entity's id, or its name in any case (as text, digits are
+    tried as both)."""
+    qs = published_settled().select_related("statement__article")
+    if updated_since is not None:
+        qs = qs.filter(modified_at__gte=updated_since)
+    if verdict:
+        qs = qs.filter(rating=verdict, withdrawn_at__isnull=True)
+    if article:
+        qs = qs.filter(statement__article_id=article)
+    if entity is not None:
+        in_statement = EntityMention.objects.filter(
+            article_id=OuterRef("statement__article_id"),
+            entity__in=_entities_named(entity),
+            removed=False,
+            start__gte=OuterRef("statement__start"),
+            end__lte=OuterRef("statement__end"),
+        )
+        qs = qs.filter(Exists(in_statement))
+    return qs.order_by("modified_at", "id")
+
+
+def _entities_named(entity: int | str) -> QuerySet[Entity]:
+    if isinstance(entity, int):
+        return Entity.objects.filter(pk=entity)
+    named = Q(name__iexact=entity)
+    if entity.isascii() and entity.isdigit() and int(entity) <= ID_MAX:
+        named |= Q(pk=int(entity))
+    return Entity.objects.filter(named)
+
+
+def _live_published() -> Q:
+    return Q(published__isnull=False, published__withdrawn_at__isnull=True)
+
+
+def api_article_list() -> QuerySet[Article]:
+    """Articles with at least one live published verdict, with that count."""
+    live = Statement.objects.filter(
+        article_id=OuterRef("pk"), published__isnull=False, published__withdrawn_at__isnull=True
+    )
+    return (
+        Article.objects.filter(Exists(live))
+        .annotate(
+            published_count=Count(
+                "statements",
+                filter=Q(
+                    statements__published__isnull=False,
+                    statements__published__withdrawn_at__isnull=True,
+                ),
+            )
+        )
+        .defer("body")
+    )
+
+
+def api_article_get(*, article_id: int) -> Article | None:
+    """One article with its published statements, their sources and entity mentions, in
+    a fixed number of queries."""
+    article = api_article_list().filter(pk=article_id).first()
+    if article is None:
+        return None
+    statements = list(
+        Statement.objects.filter(article=article)
+        .filter(_live_published())
+        .select_related("published")
+        .order_by("start")
+    )
+    mentions = list(
+        EntityMention.objects.filter(article=article, removed=False)
+        .select_related("entity")
+        .order_by("start")
+    )
+    for s in statements:
+        s.published_mentions = [m for m in mentions if s.start <= m.start and m.end <= s.end]
+    article.published_statements = statements
+    return article
+
+
+def export_rows(*, updated_since: datetime | None = None):
+    """Every published verdict's stored document, in sync order, read in chunks."""
+    qs = published_settled().only("id", "modified_at", "document")
+    if updated_since is not None:
+        qs = qs.filter(modified_at__gte=updated_since)
+    return qs.order_by("modified_at", "id").iterator(chunk_size=2000)

@@ -1,0 +1,160 @@
+"""Read-side queries (HackSoft style): each returns what one page or command needs, in a
+fixed number of queries."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from annotations.core.roles import REVIEWERS, user_has_desk_role
+from annotations.models import Article, EntityMention, Statement, TaggingJob
+
+
+def article_list(
+    *, user, search: str = "", state: str = "", mine: bool = False
+) -> QuerySet[Article]:
+    """Articles newest first, as a user in Reviewers or Editors may see them (others see
+    none). Filters use subqueries, not joins, so no DISTINCT or GROUP BY is needed and the
+    paginator's COUNT stays cheap with thousands of articles."""
+    if not user_has_desk_role(user):
+        return Article.objects.none()
+    qs = Article.objects.select_related("tagging_job").defer("body")
+    if search:
+        matching = Statement.objects.filter(text__icontains=search).values("article_id")
+        qs = qs.filter(Q(title__icontains=search) | Q(pk__in=matching))
+    if state:
+        qs = qs.filter(pk__in=Statement.objects.filter(review_state=state).values("article_id"))
+    if mine:
+        qs = qs.filter(pk__in=Statement.objects.filter(assignee=user).values("article_id"))
+    return qs.order_by("-created_at", "-id")
+
+
+def article_progress(*, article_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Statement counts by review state for the given articles, in one query."""
+    progress: dict[int, dict[str, int]] = {pk: {"total": 0} for pk in article_ids}
+    rows = (
+        Statement.objects.filter(article_id__in=article_ids)
+        .values_list("article_id", "review_state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for article_id, state, n in rows:
+        progress[article_id][state] = n
+        progress[article_id]["total"] += n
+    return progress
+
+
+def article_get(*, article_id: int) -> Article | None:
+    return Article.objects.select_related("tagging_job", "created_by").filter(pk=article_id).first()
+
+
+def statement_list(*, article: Article) -> list[Statement]:
+    """The article's statements in text order, each with its verdict and assignee."""
+    return list(
+        Statement.objects.filter(article=article)
+        .select_related("verdict", "assignee")
+        .order_by("start", "end")
+    )
+
+
+def mention_list(*, article: Article) -> list[EntityMention]:
+    """Entity mentions to show: a reviewer's removals (tombstones) are left out."""
+    return list(
+        EntityMention.objects.filter(article=article, removed=False)
+        .select_related("entity")
+        .order_by("start", "end")
+    )
+
+
+def statement_for_panel(*, statement_id: int) -> Statement | None:
+    """One statement with its verdict, the verdict's sources and its last editor."""
+    return (
+        Statement.objects.select_related(
+            "article", "assignee", "verdict__last_edited_by", "verdict__author"
+        )
+        .prefetch_related("verdict__sources")
+        .filter(pk=statement_id)
+        .first()
+    )
+
+
+def reviewer_list() -> list:
+    """Active members of Reviewers, for the "Assign to" menu."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=REVIEWERS)
+        .order_by("username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+def queue_for(*, user) -> list[Statement]:
+    """The statements assigned to ``user`` that still need work, oldest assignment first."""
+    open_states = [
+        Statement.ReviewState.NOT_STARTED,
+        Statement.ReviewState.DRAFT,
+        Statement.ReviewState.RETURNED,
+    ]
+    return list(
+        Statement.objects.filter(assignee=user, review_state__in=open_states)
+        .select_related("article", "verdict")
+        .defer("article__body")
+        .order_by("assigned_at", "id")
+    )
+
+
+def tagging_state(*, article: Article) -> str:
+    job: TaggingJob | None = getattr(article, "tagging_job", None)
+    return job.state if job else "none"
+
+
+def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[str, Any]:
+    """The article as the CLI (`ingest --json`) and, later, the API print it."""
+    data: dict[str, Any] = {
+        "id": article.pk,
+        "title": article.title,
+        "sha256": article.body_sha256,
+        "source_url": article.source_url,
+        "publisher": article.publisher,
+        "statements": [
+            {
+                "id": s.pk,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "score": s.score,
+                "reasons": s.reasons,
+                "figures": s.figures,
+                "speaker": s.speaker or None,
+            }
+            for s in statement_list(article=article)
+        ],
+        "tagging": {"state": tagging_state(article=article)},
+    }
+    if with_entities:
+        data["entities"] = [
+            {
+                "text": m.text,
+                "label": m.label,
+                "start": m.start,
+                "end": m.end,
+                "entity": m.entity.name,
+                "source": m.source,
+            }
+            for m in mention_list(article=article)
+        ]
+    return data
+
+
+def statement_mention_list(*, statement: Statement) -> list[EntityMention]:
+    """The visible entity mentions overlapping one statement, for its verdict panel."""
+    return list(
+        EntityMention.objects.filter(
+            article_id=statement.article_id,
+            removed=False,
+            start__lt=statement.end,
+            end__gt=statement.start,
+        )
+        .select_related("entity")
+        .order_by("start", "end")
+    )

@@ -1,0 +1,452 @@
+"""The reviewer's writes: verdicts with sources, dismissal, assignment, and human
+corrections of statements and entity mentions.
+
+Every write locks the statement row (select_for_update) and checks the current state
+inside the transaction, so two people acting at once are serialised and the second gets
+a clear ReviewConflict instead of a silent overwrite. Every change to a statement's
+review is appended to ReviewEvent with the verdict as it was at that moment.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.core.roles import user_has_desk_role, user_is_reviewer
+from annotations.models import (
+    Article,
+    EntityMention,
+    ReviewEvent,
+    Statement,
+    Verdict,
+    VerdictSource,
+)
+from annotations.nlp.entities import LABELS_KEPT, EntitySpan, entities_cluster
+from annotations.nlp.statements import checkworthiness_assess, figures_find, sentences_split
+from annotations.tagging.jobs import entities_resolve
+
+State = Statement.ReviewState
+# A verdict can be edited in these states; "submitted" is read-only until an editor acts.
+EDITABLE_STATES = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
+DISMISSABLE_STATES = EDITABLE_STATES
+
+
+class ReviewError(Exception):
+    """A request that cannot be carried out; ``message`` is shown to the user as is."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ReviewForbidden(ReviewError):
+    status = 403
+
+
+class ReviewConflict(ReviewError):
+    """Someone else changed the statement first. ``verdict`` is theirs, as saved."""
+
+    status = 409
+
+    def __init__(self, message: str, *, verdict: Verdict | None = None) -> None:
+        super().__init__(message)
+        self.verdict = verdict
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    url: str
+    title: str = ""
+    publisher: str = ""
+    quote: str = ""
+
+
+# --- Verdicts -------------------------------------------------------------------------
+
+
+def verdict_save(
+    *,
+    statement_id: int,
+    user,
+    rating: str,
+    explanation: str,
+    sources: Sequence[SourceInput],
+    base_version: int,
+    submit: bool = False,
+) -> Verdict:
+    """Save the verdict as a draft, or submit it for approval.
+
+    ``base_version`` is the version the reviewer started editing from (0 when there was
+    no verdict yet); if someone saved in between, ReviewConflict carries their verdict.
+    """
+    _require_reviewer(user)
+    if rating and rating not in Verdict.Rating.values:
+        raise ReviewError("Choose one of the listed verdicts.", field="rating")
+    if submit:
+        _submission_check(rating=rating, explanation=explanation, sources=sources)
+    with transaction.atomic():
+        statement = statement_lock(statement_id)
+        verdict = Verdict.objects.filter(statement=statement).first()
+        if statement.review_state not in EDITABLE_STATES:
+            raise ReviewConflict(
+                f"This statement is {statement.get_review_state_display().lower()}; "
+                "its verdict can't be edited now.",
+                verdict=verdict,
+            )
+        current_version = verdict.version if verdict else 0
+        if base_version != current_version:
+            raise ReviewConflict(_conflict_message(verdict), verdict=verdict)
+
+        now = timezone.now()
+        if verdict is None:
+            verdict = Verdict(statement=statement, author=user, version=0)
+        verdict.rating = rating
+        verdict.explanation = explanation
+        verdict.version += 1
+        verdict.last_edited_by = user
+        if submit:
+            verdict.submitted_at = now
+        verdict.save()
+        saved_sources = _sources_replace(verdict=verdict, sources=sources, now=now)
+
+        to_state = State.SUBMITTED if submit else State.DRAFT
+        event_record(
+            statement=statement,
+            user=user,
+            action=ReviewEvent.Action.SUBMITTED if submit else ReviewEvent.Action.SAVED,
+            to_state=to_state,
+            verdict=verdict,
+            sources=saved_sources,
+        )
+    return verdict
+
+
+def _submission_check(*, rating: str, explanation: str, sources: Sequence[SourceInput]) -> None:
+    if not rating:
+        raise ReviewError("Choose a verdict before submitting.", field="rating")
+    if not explanation.strip():
+        raise ReviewError("Write an explanation before submitting.", field="explanation")
+    if not sources:
+        raise ReviewError("Add at least one source before submitting.", field="sources")
+
+
+def _conflict_message(verdict: Verdict | None) -> str:
+    if verdict is None:
+        return "This verdict was removed while you were editing it."
+    who = verdict.last_edited_by.get_username()
+    when = timezone.localtime(verdict.updated_at).strftime("%H:%M:%S")
+    return (
+        f"{who} saved a change at {when} while you were editing. Their version is shown "
+        "below; your text is kept in the form. Save again to replace theirs with yours."
+    )
+
+
+def _sources_replace(
+    *, verdict: Verdict, sources: Sequence[SourceInput], now
+) -> list[VerdictSource]:
+    """Replace the verdict's sources, keeping the date a URL was first accessed."""
+    accessed = dict(verdict.sources.values_list("url", "accessed_at")) if verdict.pk else {}
+    verdict.sources.all().delete()
+    return VerdictSource.objects.bulk_create(
+        VerdictSource(
+            verdict=verdict,
+            position=i,
+            url=s.url,
+            title=s.title,
+            publisher=s.publisher,
+            quote=s.quote,
+            accessed_at=accessed.get(s.url, now),
+        )
+        for i, s in enumerate(sources)
+    )
+
+
+def verdict_snapshot(*, verdict: Verdict | None, sources: Sequence[VerdictSource]) -> dict:
+    """The verdict as stored in the history: enough to show it as it was."""
+    if verdict is None:
+        return {}
+    return {
+        "rating": verdict.rating,
+        "explanation": verdict.explanation,
+        "sources": [
+            {
+                "url": s.url,
+                "title": s.title,
+                "publisher": s.publisher,
+                "quote": s.quote,
+                "accessed_at": s.accessed_at.isoformat(),
+            }
+            for s in sources
+        ],
+    }
+
+
+# --- Dismissal and assignment ----------------------------------------------------------
+
+
+def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
+    """Mark a statement "not checkable" with a reason; it can be restored."""
+    _require_reviewer(user)
+    if not reason.strip():
+        raise ReviewError("Say why this statement is not checkable.", field="reason")
+    with transaction.atomic():
+        statement = statement_lock(statement_id)
+        if statement.review_state not in DISMISSABLE_STATES:
+            raise ReviewConflict(
+                f"This statement is {statement.get_review_state_display().lower()}; "
+                "it can't be dismissed now."
+            )
+        statement.dismissed_reason = reason.strip()
+        event_record(
+            statement=statement,
+            user=user,
+            action=ReviewEvent.Action.DISMISSED,
+            to_state=State.DISMISSED,
+            note=statement.dismissed_reason,
+        )
+    return statement
+
+
+def statement_restore(*, statement_id: int, user) -> Statement:
+    """Undo a dismissal: back to draft if it has a verdict, else not started."""
+    _require_reviewer(user)
+    with transaction.atomic():
+        statement = statement_lock(statement_id)
+        if statement.review_state != State.DISMISSED:
+            raise ReviewConflict("This statement is not dismissed.")
+        has_verdict = Verdict.objects.filter(statement=statement).exists()
+        statement.dismissed_reason = ""
+        event_record(
+            statement=statement,
+            user=user,
+            action=ReviewEvent.Action.RESTORED,
+            to_state=State.DRAFT if has_verdict else State.NOT_STARTED,
+        )
+    return statement
+
+
+def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Statement:
+    """Put a statement in a reviewer's queue (or take it out with ``assignee_id=None``)."""
+    if not user_has_desk_role(user):
+        raise ReviewForbidden("Only reviewers and editors can assign statements.")
+    assignee = None
+    if assignee_id is not None:
+        assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+        if assignee is None or not user_is_reviewer(assignee):
+            raise ReviewError("Statements can only be assigned to reviewers.", field="assignee")
+    with transaction.atomic():
+        statement = statement_lock(statement_id)
+        statement.assignee = assignee
+        statement.assigned_at = timezone.now() if assignee else None
+        event_record(
+            statement=statement,
+            user=user,
+            action=ReviewEvent.Action.ASSIGNED,
+            to_state=statement.review_state,
+            note=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
+        )
+    return statement
+
+
+# --- Human corrections ----------------------------------------------------------------
+
+
+def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, int]:
+    """Check a selection against the body and trim surrounding white space.
+
+    ``start`` and ``end`` are code point offsets (Python str indices); ``text`` is what
+    the reviewer selected. A browser that counted anything else (UTF-16 code units, say)
+    sends offsets that miss ``text``: refused, never stored on the wrong characters.
+    """
+    if not (0 <= start < end <= len(body)):
+        raise ReviewError("The selection is outside the article text.", field="start")
+    if body[start:end] != text:
+        raise ReviewError(
+            "The selected text does not match the article at these offsets; nothing was"
+            " saved. Reload the page and select the text again.",
+            field="text",
+        )
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise ReviewError("The selection is empty.", field="start")
+    if "\n" in body[start:end]:
+        raise ReviewError("A selection can't span paragraphs.", field="start")
+    return start, end
+
+
+def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> Statement:
+    """Add a statement the detector missed, from a selection in the article (``text``
+    is the selected text, checked against ``body[start:end]``)."""
+    _require_reviewer(user)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            raise ReviewError("No such article.")
+        start, end = span_validate(body=article.body, start=start, end=end, text=text)
+        overlapping = Statement.objects.filter(article=article, start__lt=end, end__gt=start)
+        if overlapping.exists():
+            raise ReviewError(
+                "The selection overlaps a statement that is already marked.", field="start"
+            )
+        text = article.body[start:end]
+        figures = figures_find(text, offset=start)
+        assessment = checkworthiness_assess(text, figures=figures)
+        order = sum(1 for s in sentences_split(article.body) if s.start <= start)
+        statement = Statement.objects.create(
+            article=article,
+            start=start,
+            end=end,
+            text=text,
+            order=max(order - 1, 0),
+            score=round(assessment.score, 3),
+            reasons=list(assessment.reasons),
+            figures=[
+                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind} for f in figures
+            ],
+            origin=Statement.Origin.HUMAN,
+            created_by=user,
+        )
+        event_record(
+            statement=statement,
+            user=user,
+            action=ReviewEvent.Action.ADDED,
+            to_state=State.NOT_STARTED,
+            from_state="",
+        )
+    return statement
+
+
+def mention_add(
+    *, article_id: int, user, start: int, end: int, text: str, label: str
+) -> EntityMention:
+    """Mark an entity the model missed; it replaces model mentions it overlaps. ``text`` is
+    the selected text: checked first, so a refused mark never removes a model mention."""
+    _require_reviewer(user)
+    _label_check(label)
+    with transaction.atomic():
+        article = Article.objects.filter(pk=article_id).first()
+        if article is None:
+            raise ReviewError("No such article.")
+        start, end = span_validate(body=article.body, start=start, end=end, text=text)
+        return _human_mention_put(article=article, user=user, start=start, end=end, label=label)
+
+
+def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
+    """Give a mention another label; the next tagging run keeps the reviewer's choice."""
+    _require_reviewer(user)
+    _label_check(label)
+    with transaction.atomic():
+        mention = _mention_lock(mention_id)
+        return _human_mention_put(
+            article=mention.article, user=user, start=mention.start, end=mention.end, label=label
+        )
+
+
+def mention_remove(*, mention_id: int, user) -> None:
+    """Remove a mention; a human tombstone stops the next tagging run re-adding it."""
+    _require_reviewer(user)
+    with transaction.atomic():
+        mention = _mention_lock(mention_id)
+        _overlapping_mentions(mention.article_id, mention.start, mention.end).delete()
+        EntityMention.objects.create(
+            article_id=mention.article_id,
+            entity_id=mention.entity_id,
+            start=mention.start,
+            end=mention.end,
+            text=mention.text,
+            label=mention.label,
+            source=EntityMention.Source.HUMAN,
+            removed=True,
+            created_by=user,
+        )
+
+
+def _human_mention_put(*, article: Article, user, start: int, end: int, label: str):
+    text = article.body[start:end]
+    clusters = entities_cluster([EntitySpan(start=start, end=end, text=text, label=label)])
+    (entity,) = entities_resolve(clusters=clusters)
+    _overlapping_mentions(article.pk, start, end).delete()
+    return EntityMention.objects.create(
+        article=article,
+        entity=entity,
+        start=start,
+        end=end,
+        text=text,
+        label=label,
+        source=EntityMention.Source.HUMAN,
+        created_by=user,
+    )
+
+
+def _overlapping_mentions(article_id: int, start: int, end: int):
+    return EntityMention.objects.filter(article_id=article_id, start__lt=end, end__gt=start)
+
+
+def _label_check(label: str) -> None:
+    if label not in LABELS_KEPT:
+        raise ReviewError("Choose one of the listed entity labels.", field="label")
+
+
+# --- Shared ---------------------------------------------------------------------------
+
+
+def _require_reviewer(user) -> None:
+    if not user_is_reviewer(user):
+        raise ReviewForbidden("Only members of Reviewers can do this.")
+
+
+def statement_lock(statement_id: int) -> Statement:
+    """Lock and return the statement (inside the caller's transaction)."""
+    # Row lock: concurrent writes to one statement's review run one after the other, and
+    # each sees the state the previous one left.
+    statement = Statement.objects.select_for_update().filter(pk=statement_id).first()
+    if statement is None:
+        raise ReviewError("No such statement.")
+    return statement
+
+
+def _mention_lock(mention_id: int) -> EntityMention:
+    mention = (
+        EntityMention.objects.select_for_update()
+        .select_related("article")
+        .filter(pk=mention_id, removed=False)
+        .first()
+    )
+    if mention is None:
+        raise ReviewError("No such entity mention.")
+    return mention
+
+
+def event_record(
+    *,
+    statement: Statement,
+    user,
+    action: str,
+    to_state: str,
+    note: str = "",
+    verdict: Verdict | None = None,
+    sources: Sequence[VerdictSource] = (),
+    from_state: str | None = None,
+) -> ReviewEvent:
+    """Move the statement to ``to_state`` (saving it) and append the history entry."""
+    previous = statement.review_state if from_state is None else from_state
+    statement.review_state = to_state
+    statement.save()
+    return ReviewEvent.objects.create(
+        statement=statement,
+        actor=user,
+        action=action,
+        from_state=previous,
+        to_state=to_state,
+        note=note,
+        verdict_version=verdict.version if verdict else None,
+        snapshot=verdict_snapshot(verdict=verdict, sources=sources),
+    )

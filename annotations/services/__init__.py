@@ -1,1 +1,0 @@
-"""Business logic that writes (HackSoft style): plain keyword-only functions, `<thing>_<action>`."""

@@ -1,0 +1,475 @@
+"""Entity tagging: queue a job, claim it, replace the model's mentions, sweep lost jobs.
+
+The TaggingJob row, not the broker, is the source of truth. A job moves
+queued → running → succeeded | failed. Every step is safe to repeat:
+
+- enqueue never raises: if the broker is down the job stays queued (with last_error) and
+  the sweep re-enqueues it later;
+- claim is a conditional UPDATE; the write phase locks the job row and writes only while
+  the job is still "running", so two deliveries of one job never both write;
+- a re-run replaces the model's mentions of the article in one transaction and leaves
+  reviewers' (source="human") mentions alone.
+
+Cross-article entity policy (the per-article rules are in annotations.nlp.entities):
+
+- an entity is found again by label + alias key; an article's cluster matching several
+  existing entities merges them into the oldest (mentions and aliases re-pointed);
+- weak keys (a person's surname, an acronym joined to its long form) never merge two
+  existing entities. A surname is an alias of a person only while exactly one known
+  person has it: when a second "… Johnson" appears the alias "johnson" is retired, and
+  a later article saying only "Johnson" gets an entity of its own that a reviewer can
+  resolve. An entity named by the bare surname or acronym alone (created before the full
+  name was known) is adopted by the full name when that is unambiguous. Acronyms are
+  first come, first served (no retiring): their long forms rarely collide in news.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from annotations.core.jobs import error_short, task_publish
+from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
+from annotations.nlp.entities import (
+    EntityCluster,
+    ModelInfo,
+    entities_cluster,
+    entities_extract,
+    entity_key,
+    model_info,
+    name_rank,
+    name_surname,
+    nlp_get,
+)
+
+logger = logging.getLogger(__name__)
+
+PENDING = (TaggingJob.State.QUEUED, TaggingJob.State.RUNNING)
+# Deliveries of one job, counting Celery's retries, redeliveries and sweeps: an article that
+# keeps killing its worker (memory, hard time limit) must end up "failed", not loop forever.
+TAGGING_MAX_ATTEMPTS = 8
+SWEEP_BATCH_SIZE = 500
+
+
+# --- Queueing ---------------------------------------------------------------------------
+
+
+def tagging_job_enqueue(*, article_id: int) -> bool:
+    """Publish the tagging task; False (and a note on the job) if that failed. Never raises:
+    the article is already saved, and the HTTP request or CLI run must succeed anyway."""
+    from annotations.tasks import article_tag  # tasks import this module
+
+    return task_publish(
+        task=article_tag,
+        args=[article_id],
+        what=f"Tagging of article {article_id}",
+        note=lambda error: _job_note(article_id=article_id, error=error),
+    )
+
+
+def _job_note(*, article_id: int, error: str) -> None:
+    # Only a job still waiting: a task that already ran (eager mode) keeps its own outcome.
+    try:
+        TaggingJob.objects.filter(article_id=article_id, state=TaggingJob.State.QUEUED).update(
+            last_error=error_short(error)
+        )
+    except DatabaseError:
+        logger.exception("Could not record the queueing error of article %s", article_id)
+
+
+def tagging_job_retry(*, article_id: int) -> TaggingJob:
+    """Queue the article for tagging again ("Re-run tagging"); a running job is left alone.
+
+    Raises Article.DoesNotExist for an unknown article.
+    """
+    article = Article.objects.only("pk").get(pk=article_id)
+    with transaction.atomic():
+        job, _ = TaggingJob.objects.select_for_update().get_or_create(
+            article=article, defaults={"queued_at": timezone.now()}
+        )
+        if job.state == TaggingJob.State.RUNNING:
+            return job
+        # attempts restarts: the cap is per request to tag, not per article lifetime.
+        job.state = TaggingJob.State.QUEUED
+        job.attempts = 0
+        job.last_error = ""
+        job.queued_at = timezone.now()
+        job.started_at = job.finished_at = job.duration_ms = None
+        job.save()
+        transaction.on_commit(lambda: tagging_job_enqueue(article_id=article.pk))
+    return job
+
+
+def tagging_jobs_requeue_stale(*, now: datetime | None = None) -> int:
+    """Re-enqueue jobs that look lost; returns how many were published to the broker.
+
+    Lost means queued for longer than TAGGING_STALE_QUEUED_SECONDS (the broker was down or
+    lost the message) or running for longer than TAGGING_STALE_RUNNING_SECONDS (longer
+    than the hard time limit, so its worker is gone).
+    """
+    now = now or timezone.now()
+    queued_before = now - timedelta(seconds=settings.TAGGING_STALE_QUEUED_SECONDS)
+    running_before = now - timedelta(seconds=settings.TAGGING_STALE_RUNNING_SECONDS)
+    stale_queued = Q(state=TaggingJob.State.QUEUED, queued_at__lt=queued_before)
+    stale_running = Q(state=TaggingJob.State.RUNNING, started_at__lt=running_before)
+    candidates = list(
+        TaggingJob.objects.filter(stale_queued | stale_running)
+        .order_by("queued_at")
+        .values_list("pk", "article_id")[:SWEEP_BATCH_SIZE]
+    )
+    requeued = 0
+    for pk, article_id in candidates:
+        # Conditional UPDATE, re-checking staleness: of two sweepers (or a sweeper and the
+        # worker finishing the job) only one sees the row still stale and re-enqueues it.
+        won = TaggingJob.objects.filter(stale_queued | stale_running, pk=pk).update(
+            state=TaggingJob.State.QUEUED, queued_at=now
+        )
+        # Counted only once published: with the broker still down the job keeps waiting.
+        if won and tagging_job_enqueue(article_id=article_id):
+            requeued += 1
+    if requeued:
+        logger.info("Re-enqueued %d stale tagging job(s)", requeued)
+    return requeued
+
+
+# --- Running ----------------------------------------------------------------------------
+
+
+def tagging_job_claim(*, article_id: int) -> bool:
+    """Mark the job running and count the attempt; False if there is nothing to do."""
+    now = timezone.now()
+    # A conditional UPDATE is an atomic test-and-set: a job already succeeded or failed is
+    # not touched, so a duplicate message is a no-op. "running" is claimable on purpose: a
+    # message redelivered after its worker was killed finds the job still "running" and
+    # must take over. Two live deliveries can therefore both claim; the write phase (row
+    # lock + state check) lets only the first of them write.
+    claimed = TaggingJob.objects.filter(
+        article_id=article_id, state__in=PENDING, attempts__lt=TAGGING_MAX_ATTEMPTS
+    ).update(
+        state=TaggingJob.State.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        finished_at=None,
+    )
+    if claimed:
+        return True
+    gave_up = TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
+        state=TaggingJob.State.FAILED,
+        finished_at=now,
+        last_error=f"gave up after {TAGGING_MAX_ATTEMPTS} attempts",
+    )
+    if gave_up:
+        logger.error(
+            "Tagging of article %s gave up after %d attempts", article_id, TAGGING_MAX_ATTEMPTS
+        )
+    elif not TaggingJob.objects.filter(article_id=article_id).exists():
+        logger.warning("No tagging job for article %s (unknown or deleted article)", article_id)
+    return False
+
+
+def tagging_job_fail(*, article_id: int, error: str) -> None:
+    """Record a failure on a pending job (a finished job keeps its outcome)."""
+    try:
+        TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
+            state=TaggingJob.State.FAILED, finished_at=timezone.now(), last_error=error_short(error)
+        )
+    except DatabaseError:
+        # The database may be why the task failed; the sweep will find the job later.
+        logger.exception("Could not mark tagging of article %s as failed", article_id)
+
+
+def tagging_job_note_retry(*, article_id: int, error: str) -> None:
+    """Show why a running job is being retried, without changing its state."""
+    try:
+        TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
+            last_error=error_short(f"retrying: {error}")
+        )
+    except DatabaseError:
+        logger.exception("Could not note the retry of article %s", article_id)
+
+
+def article_entities_tag(*, article_id: int) -> TaggingJob | None:
+    """Tag an article's entities: claim its job, run the model, write the mentions.
+
+    Returns the finished job, or None when there was nothing to do (job finished already,
+    unknown article, or another delivery wrote first).
+    """
+    if not tagging_job_claim(article_id=article_id):
+        return None
+    started = time.monotonic()
+    body = Article.objects.filter(pk=article_id).values_list("body", flat=True).first()
+    if body is None:
+        return None
+    # The model runs outside any transaction: no lock is held during the slow part.
+    nlp = nlp_get()
+    clusters = entities_cluster(entities_extract(body, nlp=nlp))
+    return mentions_replace(
+        article_id=article_id, clusters=clusters, model=model_info(nlp), started=started
+    )
+
+
+@transaction.atomic
+def mentions_replace(
+    *,
+    article_id: int,
+    clusters: Sequence[EntityCluster],
+    model: ModelInfo,
+    started: float,
+) -> TaggingJob | None:
+    """Replace the article's model mentions with ``clusters`` and mark the job succeeded."""
+    # The row lock serialises writers of the same article; the state check makes the
+    # second one a no-op. mention_model_unique would stop duplicates even without it.
+    job = TaggingJob.objects.select_for_update().filter(article_id=article_id).first()
+    if job is None or job.state != TaggingJob.State.RUNNING:
+        logger.info("Tagging of article %s already settled, result discarded", article_id)
+        return None
+
+    human = list(
+        EntityMention.objects.filter(
+            article_id=article_id, source=EntityMention.Source.HUMAN
+        ).values_list("start", "end")
+    )
+    clusters = _clusters_without_overlaps(clusters, taken=human)
+    EntityMention.objects.filter(article_id=article_id, source=EntityMention.Source.MODEL).delete()
+    entities = entities_resolve(clusters=clusters)
+    mentions = EntityMention.objects.bulk_create(
+        EntityMention(
+            article_id=article_id,
+            entity=entity,
+            start=span.start,
+            end=span.end,
+            text=span.text,
+            label=span.label,
+            source=EntityMention.Source.MODEL,
+            model_name=model.name,
+            model_version=model.version,
+        )
+        for cluster, entity in zip(clusters, entities, strict=True)
+        for span in cluster.spans
+    )
+
+    job.state = TaggingJob.State.SUCCEEDED
+    job.last_error = ""
+    job.model_name = model.name
+    job.model_version = model.version
+    job.finished_at = timezone.now()
+    job.duration_ms = round((time.monotonic() - started) * 1000)
+    job.mention_count = len(mentions)
+    job.save(
+        update_fields=[
+            "state", "last_error", "model_name", "model_version", "finished_at",
+            "duration_ms", "mention_count",
+        ]
+    )  # fmt: skip
+    return job
+
+
+def _clusters_without_overlaps(
+    clusters: Sequence[EntityCluster], *, taken: list[tuple[int, int]]
+) -> list[EntityCluster]:
+    """Drop model spans overlapping a reviewer's mention: the human correction wins."""
+    if not taken:
+        return list(clusters)
+    kept = []
+    for cluster in clusters:
+        spans = tuple(
+            s
+            for s in cluster.spans
+            if not any(s.start < end and start < s.end for start, end in taken)
+        )
+        if spans:
+            kept.append(
+                EntityCluster(
+                    label=cluster.label,
+                    name=cluster.name,
+                    keys=cluster.keys,
+                    weak_keys=cluster.weak_keys,
+                    spans=spans,
+                )
+            )
+    return kept
+
+
+# --- Canonical entities -----------------------------------------------------------------
+
+
+def entities_resolve(*, clusters: Sequence[EntityCluster]) -> list[Entity]:
+    """The Entity for each cluster, found by alias or created; aliases recorded.
+
+    Runs inside the caller's transaction. Aliases are inserted with ON CONFLICT DO NOTHING
+    and read back: if a concurrent worker registered the same name first, its entity wins
+    (merged into the oldest), so the unique (label, key) constraint never aborts the
+    transaction. What is left (a merged entity gaining a mention concurrently) surfaces as
+    IntegrityError or a deadlock and the task retries.
+    """
+    if not clusters:
+        return []
+    return _Resolver(clusters).resolve()
+
+
+class _Resolver:
+    def __init__(self, clusters: Sequence[EntityCluster]) -> None:
+        self.clusters = clusters
+        self.aliases = _aliases_fetch((c.label, k) for c in clusters for k in c.keys | c.weak_keys)
+        self.holders = _surname_holders(
+            {k for c in clusters if c.label == "PERSON" for k in c.weak_keys}, clusters=clusters
+        )
+        self.merged_into: dict[int, Entity] = {}
+
+    def resolve(self) -> list[Entity]:
+        targets: list[Entity | None] = []
+        for cluster in self.clusters:
+            found = {
+                self.aliases[p].entity
+                for k in cluster.keys
+                if (p := (cluster.label, k)) in self.aliases
+            }
+            if found:
+                target = self.merge(found, name=cluster.name)
+            else:
+                target = self.bare_entity_adoptable(cluster)
+                if target is not None:
+                    _entity_rename(target, cluster.name)
+            targets.append(target)
+        created = iter(
+            Entity.objects.bulk_create(
+                Entity(label=c.label, name=c.name)
+                for c, t in zip(self.clusters, targets, strict=True)
+                if t is None
+            )
+        )
+        entities = [t if t is not None else next(created) for t in targets]
+        self.aliases_register(entities)
+        return [self.current(e) for e in entities]
+
+    def current(self, entity: Entity) -> Entity:
+        while entity.pk in self.merged_into:
+            entity = self.merged_into[entity.pk]
+        return entity
+
+    def merge(self, entities: Iterable[Entity], *, name: str) -> Entity:
+        """Fold entities into the oldest: mentions and aliases move, the best name stays."""
+        keep, *others = sorted(
+            {self.current(e) for e in entities}, key=lambda e: (e.created_at, e.pk)
+        )
+        for other in others:
+            _entity_rename(keep, other.name)
+        _entity_rename(keep, name)
+        if others:
+            ids = [e.pk for e in others]
+            logger.info("Merging entities %s into %s (%s)", ids, keep.pk, keep.name)
+            EntityMention.objects.filter(entity_id__in=ids).update(entity=keep)
+            EntityAlias.objects.filter(entity_id__in=ids).update(entity=keep)
+            Entity.objects.filter(pk__in=ids).delete()
+            self.merged_into.update(dict.fromkeys(ids, keep))
+        return keep
+
+    def bare_entity_adoptable(self, cluster: EntityCluster) -> Entity | None:
+        """An existing entity known only by one of the cluster's weak keys ("Zelenskyy",
+        "EU") when that key is unambiguous: the full name takes it over."""
+        for key in sorted(cluster.weak_keys):
+            alias = self.aliases.get((cluster.label, key))
+            if alias is not None and _is_bare(alias.entity, key):
+                entity = self.current(alias.entity)
+                if not self.ambiguous(cluster, key, entity):
+                    return entity
+        return None
+
+    def ambiguous(self, cluster: EntityCluster, key: str, entity: Entity) -> bool:
+        """A surname also held by another known person (acronyms: first come, first served)."""
+        if cluster.label != "PERSON":
+            return False
+        return bool(self.holders.get(key, set()) - {cluster, entity.pk})
+
+    def aliases_register(self, entities: list[Entity]) -> None:
+        wanted: dict[tuple[str, str], Entity] = {}
+        weak: set[tuple[str, str]] = set()
+        for cluster, entity in zip(self.clusters, entities, strict=True):
+            for key in cluster.keys:
+                wanted[(cluster.label, key)] = entity
+            for key in sorted(cluster.weak_keys):
+                pair = (cluster.label, key)
+                alias = self.aliases.get(pair)
+                owner = self.current(alias.entity) if alias else None
+                if self.ambiguous(cluster, key, self.current(entity)):
+                    if alias is not None and not _is_bare(owner, key):
+                        alias.delete()  # retired: "johnson" no longer names one person
+                        del self.aliases[pair]
+                elif owner is None:
+                    wanted[pair] = entity
+                    weak.add(pair)
+                elif _is_bare(owner, key):
+                    # "Zelenskyy" had an entity of its own; now the full name is known.
+                    self.merge({owner, entity}, name=self.current(entity).name)
+        missing = sorted(pair for pair in wanted if pair not in self.aliases)
+        if not missing:
+            return
+        # Sorted inserts: two workers take the unique-index locks in the same order.
+        EntityAlias.objects.bulk_create(
+            [
+                EntityAlias(label=lb, key=k, entity=self.current(wanted[(lb, k)]))
+                for lb, k in missing
+            ],
+            ignore_conflicts=True,
+        )
+        stored = _aliases_fetch(missing)
+        for pair in missing:
+            alias = stored.get(pair)
+            mine = self.current(wanted[pair])
+            if alias is None or pair in weak or self.current(alias.entity).pk == mine.pk:
+                continue  # ours, or a weak key another entity took first (it keeps it)
+            # A concurrent worker registered this full name first: same entity, merge.
+            self.merge({alias.entity, mine}, name=mine.name)
+
+
+def _aliases_fetch(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], EntityAlias]:
+    by_label: dict[str, set[str]] = defaultdict(set)
+    for label, key in pairs:
+        by_label[label].add(key)
+    if not by_label:
+        return {}
+    query = reduce(or_, (Q(label=label, key__in=keys) for label, keys in by_label.items()))
+    return {(a.label, a.key): a for a in EntityAlias.objects.filter(query).select_related("entity")}
+
+
+def _surname_holders(
+    surnames: set[str], *, clusters: Sequence[EntityCluster]
+) -> dict[str, set[object]]:
+    """For each surname, the people it could name: ids of known entities with a full name
+    ending in it, and this article's full-name clusters."""
+    holders: dict[str, set[object]] = defaultdict(set)
+    if surnames:
+        query = reduce(or_, (Q(key__endswith=f" {s}") for s in surnames))
+        for key, entity_id in EntityAlias.objects.filter(query, label="PERSON").values_list(
+            "key", "entity_id"
+        ):
+            if (surname := name_surname(key)) in surnames:
+                holders[surname].add(entity_id)
+    for cluster in clusters:
+        if cluster.label == "PERSON":
+            for key in cluster.keys:
+                if surname := name_surname(key):
+                    holders[surname].add(cluster)
+    return holders
+
+
+def _is_bare(entity: Entity | None, key: str) -> bool:
+    """Is this the entity of a bare surname or acronym (its name is just ``key``)?"""
+    return entity is not None and entity_key(entity.name) == key
+
+
+def _entity_rename(entity: Entity, name: str) -> None:
+    """Keep the most complete name seen: "Zelenskyy" becomes "Volodymyr Zelenskyy"."""
+    if name_rank(name) > name_rank(entity.name):
+        entity.name = name
+        entity.save(update_fields=["name"])
