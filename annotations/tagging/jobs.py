@@ -34,7 +34,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -59,6 +59,8 @@ PENDING = (TaggingJob.State.QUEUED, TaggingJob.State.RUNNING)
 # keeps killing its worker (memory, hard time limit) must end up "failed", not loop forever.
 TAGGING_MAX_ATTEMPTS = 8
 SWEEP_BATCH_SIZE = 500
+# Runs of the write phase when concurrent taggers race on the same entities.
+WRITE_ATTEMPTS = 3
 
 
 # --- Queueing ---------------------------------------------------------------------------
@@ -213,9 +215,27 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
     # The model runs outside any transaction: no lock is held during the slow part.
     nlp = nlp_get()
     clusters = entities_cluster(entities_extract(body, nlp=nlp))
-    return mentions_replace(
-        article_id=article_id, clusters=clusters, model=model_info(nlp), started=started
-    )
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return mentions_replace(
+                article_id=article_id, clusters=clusters, model=model_info(nlp), started=started
+            )
+        except (IntegrityError, OperationalError) as exc:
+            # A concurrent tagger merged an entity this write was using, or the two
+            # deadlocked on alias rows. The write phase is one transaction, rolled back
+            # whole, so it is run again (and it re-reads the aliases); a real fault
+            # still raises after the last attempt.
+            if attempt == WRITE_ATTEMPTS or not _is_write_race(exc):
+                raise
+            logger.info("Tagging of article %s: write raced (%s), again", article_id, exc)
+    return None
+
+
+def _is_write_race(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    # PostgreSQL's deadlock_detected and serialization_failure.
+    return getattr(exc.__cause__, "sqlstate", None) in {"40P01", "40001"}
 
 
 @transaction.atomic
@@ -310,7 +330,7 @@ def entities_resolve(*, clusters: Sequence[EntityCluster]) -> list[Entity]:
     and read back: if a concurrent worker registered the same name first, its entity wins
     (merged into the oldest), so the unique (label, key) constraint never aborts the
     transaction. What is left (a merged entity gaining a mention concurrently) surfaces as
-    IntegrityError or a deadlock and the task retries.
+    IntegrityError or a deadlock, and article_entities_tag runs the write phase again.
     """
     if not clusters:
         return []
