@@ -13,17 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError
 
-from annotations.partners.webhooks import (
-    webhook_deliveries_requeue_stale,
-    webhook_delivery_attempt,
-    webhook_delivery_publish,
-)
-from annotations.tagging.jobs import (
-    article_entities_tag,
-    tagging_job_fail,
-    tagging_job_note_retry,
-    tagging_jobs_requeue_stale,
-)
+from annotations.core.jobs import TASK_ARTICLE_TAG, TASK_WEBHOOK_DELIVER
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +24,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, IntegrityError)
 
 @shared_task(
     bind=True,
-    name="annotations.tasks.article_tag",
+    name=TASK_ARTICLE_TAG,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     retry_backoff_max=300,
@@ -46,6 +36,12 @@ def article_tag(self, article_id: int) -> None:
     if isinstance(article_id, bool) or not isinstance(article_id, int):
         logger.error("article_tag: ignoring a non-integer article id %r", article_id)
         return
+    from annotations.tagging.jobs import (
+        article_entities_tag,
+        tagging_job_fail,
+        tagging_job_note_retry,
+    )
+
     try:
         article_entities_tag(article_id=article_id)
     except SoftTimeLimitExceeded:
@@ -67,10 +63,12 @@ def article_tag(self, article_id: int) -> None:
 @shared_task(name="annotations.tasks.tagging_jobs_sweep")
 def tagging_jobs_sweep() -> int:
     """Re-enqueue tagging jobs lost to a broker outage or a dead worker (celery beat)."""
+    from annotations.tagging.jobs import tagging_jobs_requeue_stale
+
     return tagging_jobs_requeue_stale()
 
 
-@shared_task(name="annotations.tasks.webhook_deliver")
+@shared_task(name=TASK_WEBHOOK_DELIVER)
 def webhook_deliver(delivery_id: int) -> None:
     """One attempt at one webhook delivery; a failure schedules the next attempt as a new
     message with an ETA (never a sleep in the worker), so a partner that is down holds a
@@ -78,6 +76,8 @@ def webhook_deliver(delivery_id: int) -> None:
     if isinstance(delivery_id, bool) or not isinstance(delivery_id, int):
         logger.error("webhook_deliver: ignoring a non-integer delivery id %r", delivery_id)
         return
+    from annotations.partners.webhooks import webhook_delivery_attempt, webhook_delivery_publish
+
     delivery = webhook_delivery_attempt(delivery_id=delivery_id)
     if delivery is not None and delivery.state == delivery.State.PENDING:
         # If this publish fails, the delivery is still pending and the sweep finds it.
@@ -87,4 +87,6 @@ def webhook_deliver(delivery_id: int) -> None:
 @shared_task(name="annotations.tasks.webhook_deliveries_sweep")
 def webhook_deliveries_sweep() -> int:
     """Re-enqueue webhook deliveries lost to a broker outage or a dead worker (celery beat)."""
+    from annotations.partners.webhooks import webhook_deliveries_requeue_stale
+
     return webhook_deliveries_requeue_stale()

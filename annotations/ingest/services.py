@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.core.jobs import tagging_job_enqueue
 from annotations.models import Article, Statement, TaggingJob
 from annotations.nlp.statements import statements_detect
-from annotations.tagging.jobs import tagging_job_enqueue
 
 
 class ArticleInputError(ValueError):

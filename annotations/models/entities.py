@@ -90,6 +90,9 @@ class TaggingJob(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    # Waiting for a worker, or being tagged: the job may still change.
+    PENDING_STATES = (State.QUEUED, State.RUNNING)
+
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="tagging_job")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
@@ -107,7 +110,3 @@ class TaggingJob(models.Model):
 
     def __str__(self) -> str:
         return f"Tagging of article {self.article_id}: {self.state}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -64,11 +64,17 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotations.core.jobs import error_short, task_publish
+from annotations.core.jobs import (
+    TASK_WEBHOOK_DELIVER,
+    error_short,
+    job_note,
+    jobs_requeue,
+    task_publish,
+)
 from annotations.models import Partner, PublishedVerdict, WebhookAttempt, WebhookDelivery
 from annotations.publishing.claimreview import claimreview_or_tombstone
 
@@ -259,10 +265,8 @@ def _publish_all(delivery_ids: list[int]) -> None:
 def webhook_delivery_publish(*, delivery_id: int, eta: datetime | None = None) -> bool:
     """Publish the delivery task (at ``eta``); False if the broker refused. Never raises:
     the delivery stays pending in the database and the sweep publishes it later."""
-    from annotations.tasks import webhook_deliver  # tasks import this module
-
     return task_publish(
-        task=webhook_deliver,
+        task=TASK_WEBHOOK_DELIVER,
         args=[delivery_id],
         eta=eta,
         what=f"Webhook delivery {delivery_id}",
@@ -272,12 +276,11 @@ def webhook_delivery_publish(*, delivery_id: int, eta: datetime | None = None) -
 
 def _note_unqueued(*, delivery_id: int, error: str) -> None:
     # Only on a delivery never attempted: an attempt's own error is more useful to keep.
-    try:
-        WebhookDelivery.objects.filter(pk=delivery_id, state=State.PENDING, attempts=0).update(
-            last_error=error_short(error)
-        )
-    except DatabaseError:
-        logger.exception("Could not record the queueing error of webhook delivery %s", delivery_id)
+    job_note(
+        rows=WebhookDelivery.objects.filter(pk=delivery_id, state=State.PENDING, attempts=0),
+        error=error,
+        what=f"webhook delivery {delivery_id}",
+    )
 
 
 def webhook_deliveries_requeue_stale(*, now: datetime | None = None) -> int:
@@ -293,13 +296,14 @@ def webhook_deliveries_requeue_stale(*, now: datetime | None = None) -> int:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
     )
-    requeued = 0
-    for pk in candidates:
-        # Conditional UPDATE: of two sweepers only one sees the row still stale. Due now,
-        # so the task's claim accepts it; the next sweep leaves it alone for STALE_SECONDS.
-        won = WebhookDelivery.objects.filter(stale, pk=pk).update(next_attempt_at=now)
-        if won and webhook_delivery_publish(delivery_id=pk):
-            requeued += 1
+    # Reclaimed as due now, so the task's claim accepts it; the next sweep leaves it alone
+    # for STALE_SECONDS.
+    requeued = jobs_requeue(
+        rows=WebhookDelivery.objects.filter(stale),
+        candidates=[(pk, pk) for pk in candidates],
+        reclaim={"next_attempt_at": now},
+        publish=lambda pk: webhook_delivery_publish(delivery_id=pk),
+    )
     if requeued:
         logger.info("Re-enqueued %d stale webhook deliveries", requeued)
     return requeued

@@ -38,7 +38,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotations.core.jobs import error_short, task_publish
+from annotations.core.jobs import error_short, job_note, jobs_requeue, tagging_job_enqueue
 from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
 from annotations.nlp.entities import (
     EntityCluster,
@@ -54,7 +54,7 @@ from annotations.nlp.entities import (
 
 logger = logging.getLogger(__name__)
 
-PENDING = (TaggingJob.State.QUEUED, TaggingJob.State.RUNNING)
+PENDING = TaggingJob.PENDING_STATES
 # Deliveries of one job, counting Celery's retries, redeliveries and sweeps: an article that
 # keeps killing its worker (memory, hard time limit) must end up "failed", not loop forever.
 TAGGING_MAX_ATTEMPTS = 8
@@ -64,29 +64,6 @@ WRITE_ATTEMPTS = 3
 
 
 # --- Queueing ---------------------------------------------------------------------------
-
-
-def tagging_job_enqueue(*, article_id: int) -> bool:
-    """Publish the tagging task; False (and a note on the job) if that failed. Never raises:
-    the article is already saved, and the HTTP request or CLI run must succeed anyway."""
-    from annotations.tasks import article_tag  # tasks import this module
-
-    return task_publish(
-        task=article_tag,
-        args=[article_id],
-        what=f"Tagging of article {article_id}",
-        note=lambda error: _job_note(article_id=article_id, error=error),
-    )
-
-
-def _job_note(*, article_id: int, error: str) -> None:
-    # Only a job still waiting: a task that already ran (eager mode) keeps its own outcome.
-    try:
-        TaggingJob.objects.filter(article_id=article_id, state=TaggingJob.State.QUEUED).update(
-            last_error=error_short(error)
-        )
-    except DatabaseError:
-        logger.exception("Could not record the queueing error of article %s", article_id)
 
 
 def tagging_job_retry(*, article_id: int) -> TaggingJob:
@@ -129,16 +106,12 @@ def tagging_jobs_requeue_stale(*, now: datetime | None = None) -> int:
         .order_by("queued_at")
         .values_list("pk", "article_id")[:SWEEP_BATCH_SIZE]
     )
-    requeued = 0
-    for pk, article_id in candidates:
-        # Conditional UPDATE, re-checking staleness: of two sweepers (or a sweeper and the
-        # worker finishing the job) only one sees the row still stale and re-enqueues it.
-        won = TaggingJob.objects.filter(stale_queued | stale_running, pk=pk).update(
-            state=TaggingJob.State.QUEUED, queued_at=now
-        )
-        # Counted only once published: with the broker still down the job keeps waiting.
-        if won and tagging_job_enqueue(article_id=article_id):
-            requeued += 1
+    requeued = jobs_requeue(
+        rows=TaggingJob.objects.filter(stale_queued | stale_running),
+        candidates=candidates,
+        reclaim={"state": TaggingJob.State.QUEUED, "queued_at": now},
+        publish=lambda article_id: tagging_job_enqueue(article_id=article_id),
+    )
     if requeued:
         logger.info("Re-enqueued %d stale tagging job(s)", requeued)
     return requeued
@@ -192,12 +165,11 @@ def tagging_job_fail(*, article_id: int, error: str) -> None:
 
 def tagging_job_note_retry(*, article_id: int, error: str) -> None:
     """Show why a running job is being retried, without changing its state."""
-    try:
-        TaggingJob.objects.filter(article_id=article_id, state__in=PENDING).update(
-            last_error=error_short(f"retrying: {error}")
-        )
-    except DatabaseError:
-        logger.exception("Could not note the retry of article %s", article_id)
+    job_note(
+        rows=TaggingJob.objects.filter(article_id=article_id, state__in=PENDING),
+        error=f"retrying: {error}",
+        what=f"the tagging of article {article_id}",
+    )
 
 
 def article_entities_tag(*, article_id: int) -> TaggingJob | None:

@@ -130,7 +130,7 @@ def wait_for_tagging(article_ids: list[int], *, timeout: float) -> list[int]:
     """Poll the tagging jobs until none is pending or the timeout passes; return the
     ids still pending."""
     deadline = time.monotonic() + timeout
-    pending = [TaggingJob.State.QUEUED, TaggingJob.State.RUNNING]
+    pending = TaggingJob.PENDING_STATES
     while True:
         unfinished = list(
             TaggingJob.objects.filter(article_id__in=article_ids, state__in=pending)
