@@ -19,4 +19,8 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(role_groups_ensure, sender=self)
-        from annotations.partners.api import schema  # noqa: F401  (registers the OpenAPI extension)
+        # Registers the Celery tasks in every Django process (web, CLI, worker): services
+        # publish them by name (annotations.core.jobs), so they must be known before the
+        # first publish, not only once a worker has autodiscovered them.
+        from annotations import tasks  # noqa: F401
+        from annotations.partners.api import schema  # noqa: F401  (the OpenAPI extension)
