@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from annotations.core.errors import Conflict, DomainError, Forbidden
 from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
@@ -13,13 +14,7 @@ from annotations.editorial.services import (
     verdict_withdraw,
 )
 from annotations.models import HistoryIsAppendOnly, PublishedVerdict, ReviewEvent, Statement
-from annotations.review.services import (
-    ReviewConflict,
-    ReviewError,
-    ReviewForbidden,
-    SourceInput,
-    verdict_save,
-)
+from annotations.review.services import SourceInput, verdict_save
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +60,7 @@ def test_reviewer_cannot_approve_own_verdict_even_when_also_an_editor():
     statement = StatementFactory()
     both = ReviewerFactory(roles=["Editors"])
     submit(statement, both)
-    with pytest.raises(ReviewForbidden, match="another editor"):
+    with pytest.raises(Forbidden, match="another editor"):
         verdict_approve(statement_id=statement.pk, user=both, base_version=1)
     assert not PublishedVerdict.objects.exists()
 
@@ -87,14 +82,14 @@ def test_an_editor_who_edited_the_draft_cannot_approve_it():
         base_version=1,
     )
     submit(statement, rita, version=2)
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(Forbidden):
         verdict_approve(statement_id=statement.pk, user=eddie, base_version=3)
 
 
 def test_returning_needs_a_note_and_the_reviewer_can_resubmit(submitted):
     statement, verdict = submitted
     eddie, rita = EditorFactory(), verdict.author
-    with pytest.raises(ReviewError, match="note"):
+    with pytest.raises(DomainError, match="note"):
         verdict_return(statement_id=statement.pk, user=eddie, note="  ", base_version=1)
     verdict_return(statement_id=statement.pk, user=eddie, note="Cite the treasury.", base_version=1)
     statement.refresh_from_db()
@@ -109,7 +104,7 @@ def test_returning_needs_a_note_and_the_reviewer_can_resubmit(submitted):
 def test_approving_a_verdict_that_was_just_returned_is_a_conflict(submitted):
     statement, _ = submitted
     verdict_return(statement_id=statement.pk, user=EditorFactory(), note="Fix it.", base_version=1)
-    with pytest.raises(ReviewConflict, match="returned"):
+    with pytest.raises(Conflict, match="returned"):
         verdict_approve(statement_id=statement.pk, user=EditorFactory(), base_version=1)
 
 
@@ -117,18 +112,18 @@ def test_approving_an_older_version_than_the_one_submitted_is_a_conflict(submitt
     statement, verdict = submitted
     verdict_return(statement_id=statement.pk, user=EditorFactory(), note="Fix it.", base_version=1)
     submit(statement, verdict.author, version=1)
-    with pytest.raises(ReviewConflict, match="changed"):
+    with pytest.raises(Conflict, match="changed"):
         verdict_approve(statement_id=statement.pk, user=EditorFactory(), base_version=1)
 
 
 def test_reviewers_and_outsiders_cannot_approve_return_or_withdraw(submitted):
     statement, _ = submitted
     for user in (ReviewerFactory(), UserFactory()):
-        with pytest.raises(ReviewForbidden):
+        with pytest.raises(Forbidden):
             verdict_approve(statement_id=statement.pk, user=user, base_version=1)
-        with pytest.raises(ReviewForbidden):
+        with pytest.raises(Forbidden):
             verdict_return(statement_id=statement.pk, user=user, note="n", base_version=1)
-        with pytest.raises(ReviewForbidden):
+        with pytest.raises(Forbidden):
             verdict_withdraw(statement_id=statement.pk, user=user, reason="r")
 
 
@@ -152,16 +147,16 @@ def test_a_correction_keeps_the_published_version_until_it_is_approved(submitted
 def test_withdrawal_needs_a_reason_and_marks_the_published_verdict(submitted):
     statement, _ = submitted
     eddie = EditorFactory()
-    with pytest.raises(ReviewConflict, match="no published"):
+    with pytest.raises(Conflict, match="no published"):
         verdict_withdraw(statement_id=statement.pk, user=eddie, reason="Wrong.")
     verdict_approve(statement_id=statement.pk, user=eddie, base_version=1)
-    with pytest.raises(ReviewError, match="why"):
+    with pytest.raises(DomainError, match="why"):
         verdict_withdraw(statement_id=statement.pk, user=eddie, reason="")
     published = verdict_withdraw(statement_id=statement.pk, user=eddie, reason="Source retracted.")
     statement.refresh_from_db()
     assert published.is_withdrawn and published.withdrawn_reason == "Source retracted."
     assert statement.review_state == State.WITHDRAWN
-    with pytest.raises(ReviewConflict):
+    with pytest.raises(Conflict):
         verdict_withdraw(statement_id=statement.pk, user=eddie, reason="Again.")
 
 
@@ -197,7 +192,7 @@ def test_two_editors_deciding_at_once_exactly_one_wins():
             else:
                 verdict_return(statement_id=statement.pk, user=editor, note="No.", base_version=1)
             outcomes.append("won")
-        except ReviewConflict:
+        except Conflict:
             outcomes.append("conflict")
         finally:
             connections.close_all()  # each thread has its own connection

@@ -7,6 +7,7 @@ reviewer, an editor, and the editor who wrote it (in Editors and Reviewers, the 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from annotations.core.errors import Forbidden
 from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
@@ -15,7 +16,6 @@ from annotations.editorial.services import (
 )
 from annotations.models import Statement
 from annotations.review.services import (
-    ReviewForbidden,
     SourceInput,
     statement_dismiss,
     statement_restore,
@@ -125,7 +125,7 @@ def test_permission_matrix(transition, role, allowed):
         statement.refresh_from_db()
         assert statement.review_state == EXPECTED_STATE[transition]
     else:
-        with pytest.raises(ReviewForbidden):
+        with pytest.raises(Forbidden):
             TRANSITIONS[transition](statement, acting)
         statement.refresh_from_db()
         assert statement.review_state == before

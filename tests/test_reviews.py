@@ -6,12 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from annotations.core.errors import Conflict, DomainError, Forbidden
 from annotations.ingest.services import article_ingest
 from annotations.models import EntityMention, ReviewEvent, Statement, TaggingJob, Verdict
 from annotations.review.services import (
-    ReviewConflict,
-    ReviewError,
-    ReviewForbidden,
     SourceInput,
     mention_relabel,
     mention_remove,
@@ -70,10 +68,10 @@ def test_saving_on_top_of_a_stale_version_is_a_conflict_that_shows_the_other_sav
     statement = StatementFactory()
     rita, sam = ReviewerFactory(username="rita"), ReviewerFactory(username="sam")
     save(statement, rita, explanation="Rita's explanation.")
-    with pytest.raises(ReviewConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         save(statement, sam, version=0, explanation="Sam's explanation.")
     assert "rita saved a change" in conflict.value.message
-    assert conflict.value.verdict.explanation == "Rita's explanation."
+    assert conflict.value.current.explanation == "Rita's explanation."
     assert Verdict.objects.get().explanation == "Rita's explanation."
     # Saving again from the version now shown replaces it deliberately.
     save(statement, sam, version=1, explanation="Sam's explanation.")
@@ -90,7 +88,7 @@ def test_saving_on_top_of_a_stale_version_is_a_conflict_that_shows_the_other_sav
 )
 def test_submitting_needs_a_verdict_an_explanation_and_a_source(fields, field):
     statement = StatementFactory()
-    with pytest.raises(ReviewError) as error:
+    with pytest.raises(DomainError) as error:
         save(statement, ReviewerFactory(), submit=True, **fields)
     assert error.value.field == field
     statement.refresh_from_db()
@@ -104,7 +102,7 @@ def test_a_draft_may_be_saved_incomplete():
 
 
 def test_unknown_verdict_value_is_refused():
-    with pytest.raises(ReviewError, match="listed verdicts"):
+    with pytest.raises(DomainError, match="listed verdicts"):
         save(StatementFactory(), ReviewerFactory(), rating="pants_on_fire")
 
 
@@ -113,13 +111,13 @@ def test_reviewer_cannot_edit_a_submitted_verdict_not_even_their_own():
     rita, sam = ReviewerFactory(), ReviewerFactory()
     save(statement, rita, submit=True)
     for who in (rita, sam):
-        with pytest.raises(ReviewConflict, match="submitted"):
+        with pytest.raises(Conflict, match="submitted"):
             save(statement, who, version=1, explanation="Changed after submitting.")
     assert Verdict.objects.get().explanation == "The figure is wrong."
 
 
 def test_a_user_in_neither_group_cannot_write_a_verdict():
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(Forbidden):
         save(StatementFactory(), UserFactory())
     assert not Verdict.objects.exists()
 
@@ -135,7 +133,7 @@ def test_dismissing_needs_a_reason_and_restoring_returns_to_the_previous_work():
     rita = ReviewerFactory()
     verdict = VerdictFactory()
     statement = verdict.statement
-    with pytest.raises(ReviewError, match="why"):
+    with pytest.raises(DomainError, match="why"):
         statement_dismiss(statement_id=statement.pk, user=rita, reason=" ")
     statement_dismiss(statement_id=statement.pk, user=rita, reason="A prediction.")
     statement.refresh_from_db()
@@ -160,7 +158,7 @@ def test_statements_can_be_assigned_to_reviewers_only():
     statement_assign(statement_id=statement.pk, user=editor, assignee_id=rita.pk)
     statement.refresh_from_db()
     assert statement.assignee == rita and statement.assigned_at
-    with pytest.raises(ReviewError, match="reviewers"):
+    with pytest.raises(DomainError, match="reviewers"):
         statement_assign(statement_id=statement.pk, user=editor, assignee_id=outsider.pk)
     statement_assign(statement_id=statement.pk, user=editor, assignee_id=None)
     statement.refresh_from_db()
@@ -189,7 +187,7 @@ def test_a_missed_statement_is_added_from_a_selection_with_its_figures():
 )
 def test_a_selection_outside_the_text_or_empty_is_refused(start, end, message):
     article = article_ingest(text="Intro   line\nThe mayor opened 3 parks in 2023.").article
-    with pytest.raises(ReviewError, match=message):
+    with pytest.raises(DomainError, match=message):
         statement_add(
             article_id=article.pk,
             user=ReviewerFactory(),
@@ -202,7 +200,7 @@ def test_a_selection_outside_the_text_or_empty_is_refused(start, end, message):
 def test_a_selection_overlapping_a_statement_is_refused():
     article = article_ingest(text="Intro line\nThe mayor opened 3 parks in 2023.").article
     existing = article.statements.get()
-    with pytest.raises(ReviewError, match="overlaps"):
+    with pytest.raises(DomainError, match="overlaps"):
         statement_add(
             article_id=article.pk,
             user=ReviewerFactory(),

@@ -40,6 +40,7 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from annotations.partners import webhooks
 from annotations.partners.tokens import partner_token_create
 from annotations.partners.webhooks import (
     address_refusal,
@@ -52,7 +53,6 @@ from annotations.partners.webhooks import (
     webhook_url_validate,
 )
 from annotations.review.services import SourceInput, verdict_save
-from annotations.partners import webhooks
 from annotations.tasks import webhook_deliver
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
 

@@ -8,7 +8,7 @@
 
 Each transition runs in one transaction, locks the statement row (select_for_update),
 and checks the state it finds there: a stale or invalid transition (approving what an
-editor just returned, two editors deciding at once) raises ReviewConflict, which views
+editor just returned, two editors deciding at once) raises Conflict, which views
 turn into a 409, never a 500 and never a double transition.
 
 Four eyes: an editor can never approve a verdict they wrote or edited in this revision.
@@ -17,6 +17,7 @@ Four eyes: an editor can never approve a verdict they wrote or edited in this re
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import PublishedVerdict, ReviewEvent, Statement, Verdict
 from annotations.partners.webhooks import (
@@ -26,14 +27,7 @@ from annotations.partners.webhooks import (
     webhooks_enqueue,
 )
 from annotations.publishing.claimreview import claimreview_document
-from annotations.review.services import (
-    ReviewConflict,
-    ReviewError,
-    ReviewForbidden,
-    event_record,
-    statement_lock,
-    verdict_snapshot,
-)
+from annotations.review.services import event_record, statement_lock, verdict_snapshot
 
 State = Statement.ReviewState
 Action = ReviewEvent.Action
@@ -46,9 +40,7 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
         statement = statement_lock(statement_id)
         verdict = _submitted_verdict(statement, base_version=base_version, doing="approve")
         if user.pk in revision_editor_ids(statement=statement, verdict=verdict):
-            raise ReviewForbidden(
-                "You wrote or edited this verdict, so another editor must approve it."
-            )
+            raise Forbidden("You wrote or edited this verdict, so another editor must approve it.")
         sources = list(verdict.sources.all())
         snapshot = verdict_snapshot(verdict=verdict, sources=sources)
         now = timezone.now()
@@ -89,7 +81,7 @@ def verdict_return(*, statement_id: int, user, note: str, base_version: int) -> 
     """Send a submitted verdict back to its reviewer with a note."""
     _require_editor(user)
     if not note.strip():
-        raise ReviewError("Write a note to the reviewer saying what to change.", field="note")
+        raise InvalidInput("Write a note to the reviewer saying what to change.", field="note")
     with transaction.atomic():
         statement = statement_lock(statement_id)
         verdict = _submitted_verdict(statement, base_version=base_version, doing="return")
@@ -109,11 +101,11 @@ def verdict_correction_start(*, statement_id: int, user) -> Statement:
     """Reopen a published (or withdrawn) verdict for revision. Partners keep seeing the
     published version until the revision is approved."""
     if not (user_is_reviewer(user) or user_is_editor(user)):
-        raise ReviewForbidden("Only reviewers and editors can correct a verdict.")
+        raise Forbidden("Only reviewers and editors can correct a verdict.")
     with transaction.atomic():
         statement = statement_lock(statement_id)
         if statement.review_state not in (State.APPROVED, State.WITHDRAWN):
-            raise ReviewConflict(
+            raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "only a published or withdrawn verdict can be corrected."
             )
@@ -125,12 +117,12 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
     """Take a published verdict down; partners see it as withdrawn."""
     _require_editor(user)
     if not reason.strip():
-        raise ReviewError("Say why the verdict is withdrawn.", field="reason")
+        raise InvalidInput("Say why the verdict is withdrawn.", field="reason")
     with transaction.atomic():
         statement = statement_lock(statement_id)
         published = PublishedVerdict.objects.select_for_update().filter(statement=statement).first()
         if published is None or published.is_withdrawn:
-            raise ReviewConflict("There is no published verdict to withdraw.")
+            raise Conflict("There is no published verdict to withdraw.")
         now = timezone.now()
         published.withdrawn_at = published.modified_at = now
         published.withdrawn_reason = reason.strip()
@@ -177,13 +169,13 @@ def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:
 
 def _submitted_verdict(statement: Statement, *, base_version: int, doing: str) -> Verdict:
     if statement.review_state != State.SUBMITTED:
-        raise ReviewConflict(
+        raise Conflict(
             f"Can't {doing}: this verdict is {statement.get_review_state_display().lower()} "
             "now (someone acted on it first). Reload to see where it stands."
         )
     verdict = Verdict.objects.select_related("author", "last_edited_by").get(statement=statement)
     if verdict.version != base_version:
-        raise ReviewConflict(
+        raise Conflict(
             f"Can't {doing}: the verdict changed since you opened it. Reload to see the "
             "submitted version."
         )
@@ -192,4 +184,4 @@ def _submitted_verdict(statement: Statement, *, base_version: int, doing: str) -
 
 def _require_editor(user) -> None:
     if not user_is_editor(user):
-        raise ReviewForbidden("Only members of Editors can do this.")
+        raise Forbidden("Only members of Editors can do this.")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import (
     DeskRoleRequiredMixin,
@@ -32,7 +33,6 @@ from annotations.editorial.services import (
 )
 from annotations.models import PublishedVerdict, Statement, Verdict
 from annotations.review.selectors import reviewer_list
-from annotations.review.services import ReviewError
 
 APPROVALS_PER_PAGE = 50
 
@@ -147,12 +147,12 @@ class ApprovalDetailView(EditorRequiredMixin, View):
                 verdict_return(statement_id=pk, user=request.user, note=note, base_version=version)
                 messages.success(request, "Returned to the reviewer with your note.")
             else:
-                raise ReviewError("Choose Approve or Return to reviewer.")
-        except ReviewError as exc:
+                raise InvalidInput("Choose Approve or Return to reviewer.")
+        except DomainError as exc:
             context = _approval_context(
                 request, _statement_or_404(pk), error=exc.message, error_field=exc.field, note=note
             )
-            return render(request, self.template_name, context, status=exc.status)
+            return render(request, self.template_name, context, status=error_status(exc))
         return redirect("approvals")
 
 
@@ -178,10 +178,10 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
                 verdict_withdraw(statement_id=pk, user=request.user, reason=reason)
                 messages.success(request, "Withdrawn: partners now see it as withdrawn.")
             else:
-                raise ReviewError("Unknown action.")
-        except ReviewError as exc:
+                raise InvalidInput("Unknown action.")
+        except DomainError as exc:
             context = self._context(request, pk, error=exc.message, reason=reason)
-            return render(request, self.template_name, context, status=exc.status)
+            return render(request, self.template_name, context, status=error_status(exc))
         return redirect("statement_record", pk=pk)
 
     def _context(self, request: HttpRequest, pk: int, **extra) -> dict:

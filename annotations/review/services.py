@@ -3,7 +3,7 @@ corrections of statements and entity mentions.
 
 Every write locks the statement row (select_for_update) and checks the current state
 inside the transaction, so two people acting at once are serialised and the second gets
-a clear ReviewConflict instead of a silent overwrite. Every change to a statement's
+a clear Conflict instead of a silent overwrite. Every change to a statement's
 review is appended to ReviewEvent with the verdict as it was at that moment.
 """
 
@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_has_desk_role, user_is_reviewer
 from annotations.models import (
     Article,
@@ -31,31 +32,6 @@ State = Statement.ReviewState
 # A verdict can be edited in these states; "submitted" is read-only until an editor acts.
 EDITABLE_STATES = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
 DISMISSABLE_STATES = EDITABLE_STATES
-
-
-class ReviewError(Exception):
-    """A request that cannot be carried out; ``message`` is shown to the user as is."""
-
-    status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class ReviewForbidden(ReviewError):
-    status = 403
-
-
-class ReviewConflict(ReviewError):
-    """Someone else changed the statement first. ``verdict`` is theirs, as saved."""
-
-    status = 409
-
-    def __init__(self, message: str, *, verdict: Verdict | None = None) -> None:
-        super().__init__(message)
-        self.verdict = verdict
 
 
 @dataclass(frozen=True)
@@ -82,25 +58,25 @@ def verdict_save(
     """Save the verdict as a draft, or submit it for approval.
 
     ``base_version`` is the version the reviewer started editing from (0 when there was
-    no verdict yet); if someone saved in between, ReviewConflict carries their verdict.
+    no verdict yet); if someone saved in between, Conflict carries their verdict as ``current``.
     """
     _require_reviewer(user)
     if rating and rating not in Verdict.Rating.values:
-        raise ReviewError("Choose one of the listed verdicts.", field="rating")
+        raise InvalidInput("Choose one of the listed verdicts.", field="rating")
     if submit:
         _submission_check(rating=rating, explanation=explanation, sources=sources)
     with transaction.atomic():
         statement = statement_lock(statement_id)
         verdict = Verdict.objects.filter(statement=statement).first()
         if statement.review_state not in EDITABLE_STATES:
-            raise ReviewConflict(
+            raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "its verdict can't be edited now.",
-                verdict=verdict,
+                current=verdict,
             )
         current_version = verdict.version if verdict else 0
         if base_version != current_version:
-            raise ReviewConflict(_conflict_message(verdict), verdict=verdict)
+            raise Conflict(_conflict_message(verdict), current=verdict)
 
         now = timezone.now()
         if verdict is None:
@@ -128,11 +104,11 @@ def verdict_save(
 
 def _submission_check(*, rating: str, explanation: str, sources: Sequence[SourceInput]) -> None:
     if not rating:
-        raise ReviewError("Choose a verdict before submitting.", field="rating")
+        raise InvalidInput("Choose a verdict before submitting.", field="rating")
     if not explanation.strip():
-        raise ReviewError("Write an explanation before submitting.", field="explanation")
+        raise InvalidInput("Write an explanation before submitting.", field="explanation")
     if not sources:
-        raise ReviewError("Add at least one source before submitting.", field="sources")
+        raise InvalidInput("Add at least one source before submitting.", field="sources")
 
 
 def _conflict_message(verdict: Verdict | None) -> str:
@@ -193,11 +169,11 @@ def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
     """Mark a statement "not checkable" with a reason; it can be restored."""
     _require_reviewer(user)
     if not reason.strip():
-        raise ReviewError("Say why this statement is not checkable.", field="reason")
+        raise InvalidInput("Say why this statement is not checkable.", field="reason")
     with transaction.atomic():
         statement = statement_lock(statement_id)
         if statement.review_state not in DISMISSABLE_STATES:
-            raise ReviewConflict(
+            raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "it can't be dismissed now."
             )
@@ -218,7 +194,7 @@ def statement_restore(*, statement_id: int, user) -> Statement:
     with transaction.atomic():
         statement = statement_lock(statement_id)
         if statement.review_state != State.DISMISSED:
-            raise ReviewConflict("This statement is not dismissed.")
+            raise Conflict("This statement is not dismissed.")
         has_verdict = Verdict.objects.filter(statement=statement).exists()
         statement.dismissed_reason = ""
         event_record(
@@ -233,12 +209,12 @@ def statement_restore(*, statement_id: int, user) -> Statement:
 def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Statement:
     """Put a statement in a reviewer's queue (or take it out with ``assignee_id=None``)."""
     if not user_has_desk_role(user):
-        raise ReviewForbidden("Only reviewers and editors can assign statements.")
+        raise Forbidden("Only reviewers and editors can assign statements.")
     assignee = None
     if assignee_id is not None:
         assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
         if assignee is None or not user_is_reviewer(assignee):
-            raise ReviewError("Statements can only be assigned to reviewers.", field="assignee")
+            raise InvalidInput("Statements can only be assigned to reviewers.", field="assignee")
     with transaction.atomic():
         statement = statement_lock(statement_id)
         statement.assignee = assignee
@@ -264,9 +240,9 @@ def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, i
     sends offsets that miss ``text``: refused, never stored on the wrong characters.
     """
     if not (0 <= start < end <= len(body)):
-        raise ReviewError("The selection is outside the article text.", field="start")
+        raise InvalidInput("The selection is outside the article text.", field="start")
     if body[start:end] != text:
-        raise ReviewError(
+        raise InvalidInput(
             "The selected text does not match the article at these offsets; nothing was"
             " saved. Reload the page and select the text again.",
             field="text",
@@ -276,9 +252,9 @@ def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, i
     while end > start and body[end - 1].isspace():
         end -= 1
     if start == end:
-        raise ReviewError("The selection is empty.", field="start")
+        raise InvalidInput("The selection is empty.", field="start")
     if "\n" in body[start:end]:
-        raise ReviewError("A selection can't span paragraphs.", field="start")
+        raise InvalidInput("A selection can't span paragraphs.", field="start")
     return start, end
 
 
@@ -289,11 +265,11 @@ def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> 
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
-            raise ReviewError("No such article.")
+            raise InvalidInput("No such article.")
         start, end = span_validate(body=article.body, start=start, end=end, text=text)
         overlapping = Statement.objects.filter(article=article, start__lt=end, end__gt=start)
         if overlapping.exists():
-            raise ReviewError(
+            raise InvalidInput(
                 "The selection overlaps a statement that is already marked.", field="start"
             )
         text = article.body[start:end]
@@ -334,7 +310,7 @@ def mention_add(
     with transaction.atomic():
         article = Article.objects.filter(pk=article_id).first()
         if article is None:
-            raise ReviewError("No such article.")
+            raise InvalidInput("No such article.")
         start, end = span_validate(body=article.body, start=start, end=end, text=text)
         return _human_mention_put(article=article, user=user, start=start, end=end, label=label)
 
@@ -392,7 +368,7 @@ def _overlapping_mentions(article_id: int, start: int, end: int):
 
 def _label_check(label: str) -> None:
     if label not in LABELS_KEPT:
-        raise ReviewError("Choose one of the listed entity labels.", field="label")
+        raise InvalidInput("Choose one of the listed entity labels.", field="label")
 
 
 # --- Shared ---------------------------------------------------------------------------
@@ -400,7 +376,7 @@ def _label_check(label: str) -> None:
 
 def _require_reviewer(user) -> None:
     if not user_is_reviewer(user):
-        raise ReviewForbidden("Only members of Reviewers can do this.")
+        raise Forbidden("Only members of Reviewers can do this.")
 
 
 def statement_lock(statement_id: int) -> Statement:
@@ -409,7 +385,7 @@ def statement_lock(statement_id: int) -> Statement:
     # each sees the state the previous one left.
     statement = Statement.objects.select_for_update().filter(pk=statement_id).first()
     if statement is None:
-        raise ReviewError("No such statement.")
+        raise InvalidInput("No such statement.")
     return statement
 
 
@@ -421,7 +397,7 @@ def _mention_lock(mention_id: int) -> EntityMention:
         .first()
     )
     if mention is None:
-        raise ReviewError("No such entity mention.")
+        raise InvalidInput("No such entity mention.")
     return mention
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from annotations.core.errors import Conflict, DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import DeskRoleRequiredMixin, user_is_editor, user_is_reviewer
 from annotations.editorial.selectors import returned_note
@@ -48,8 +49,6 @@ from annotations.review.selectors import (
 )
 from annotations.review.services import (
     EDITABLE_STATES,
-    ReviewConflict,
-    ReviewError,
     mention_add,
     mention_relabel,
     mention_remove,
@@ -118,9 +117,9 @@ def _verdict_of(statement: Statement) -> Verdict | None:
         return None
 
 
-def _conflict_context(exc: ReviewConflict) -> dict[str, Any]:
+def _conflict_context(exc: Conflict) -> dict[str, Any]:
     """The other person's verdict as saved, to show beside what this reviewer typed."""
-    theirs = exc.verdict
+    theirs = exc.current
     if theirs is None:
         return {"message": exc.message}
     return {
@@ -341,15 +340,15 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
                 base_version=form.cleaned_data["base_version"],
                 submit=submit,
             )
-        except ReviewConflict as exc:
+        except Conflict as exc:
             return _conflict_response(request, pk, exc)
-        except ReviewError as exc:
+        except DomainError as exc:
             if exc.field in ("rating", "explanation"):
                 form.add_error(exc.field, exc.message)
             elif exc.field == "sources":
                 sources_errors.append(exc.message)
             return self._invalid(
-                request, statement, form, formset, sources_errors, exc.message, exc.status
+                request, statement, form, formset, sources_errors, exc.message, error_status(exc)
             )
         notice = (
             "Submitted for approval." if submit else f"Draft saved (version {verdict.version})."
@@ -369,15 +368,15 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
         )
 
 
-def _conflict_response(request: HttpRequest, pk: int, exc: ReviewConflict) -> HttpResponse:
+def _conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResponse:
     """Keep exactly what was typed, but on top of the current version: saving again is
     then a deliberate choice to replace theirs."""
     data = request.POST.copy()
-    data["base_version"] = str(exc.verdict.version if exc.verdict else 0)
+    data["base_version"] = str(exc.current.version if exc.current else 0)
     return _panel_response(
         request,
         _statement_or_404(pk),
-        status=exc.status,
+        status=error_status(exc),
         form=VerdictForm(data),
         formset=SourceFormSet(data, prefix=SOURCES_PREFIX),
         conflict=_conflict_context(exc),
@@ -394,11 +393,11 @@ class StatementDismissView(DeskRoleRequiredMixin, View):
             statement_dismiss(
                 statement_id=pk, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ReviewError as exc:
+        except DomainError as exc:
             if exc.field == "reason":
                 form.add_error("reason", exc.message)
             return _panel_response(
-                request, statement, status=exc.status, dismiss_form=form, error=exc.message
+                request, statement, status=error_status(exc), dismiss_form=form, error=exc.message
             )
         notice = "Dismissed as not checkable."
         return _panel_response(request, _statement_or_404(pk), notice=notice)
@@ -409,8 +408,8 @@ class StatementRestoreView(DeskRoleRequiredMixin, View):
         statement = _statement_or_404(pk)
         try:
             statement_restore(statement_id=pk, user=request.user)
-        except ReviewError as exc:
-            return _panel_response(request, statement, status=exc.status, error=exc.message)
+        except DomainError as exc:
+            return _panel_response(request, statement, status=error_status(exc), error=exc.message)
         return _panel_response(request, _statement_or_404(pk), notice="Restored.")
 
 
@@ -424,11 +423,11 @@ class StatementAssignView(DeskRoleRequiredMixin, View):
             statement = statement_assign(
                 statement_id=pk, user=request.user, assignee_id=form.cleaned_data["assignee"]
             )
-        except ReviewError as exc:
+        except DomainError as exc:
             if exc.field == "assignee":
                 form.add_error("assignee", exc.message)
             return _panel_response(
-                request, statement, status=exc.status, assign_form=form, error=exc.message
+                request, statement, status=error_status(exc), assign_form=form, error=exc.message
             )
         who = statement.assignee.get_username() if statement.assignee else None
         notice = f"Assigned to {who}." if who else "Unassigned."
@@ -454,9 +453,9 @@ class StatementAddView(DeskRoleRequiredMixin, View):
                 end=form.cleaned_data["end"],
                 text=form.cleaned_data["text"],
             )
-        except ReviewError as exc:
+        except DomainError as exc:
             data = {"error": exc.message, "field": exc.field}
-            return _json_response(request, article.pk, data, status=exc.status)
+            return _json_response(request, article.pk, data, status=error_status(exc))
         data = {
             "statement": statement.pk,
             "start": statement.start,
@@ -483,9 +482,9 @@ class MentionAddView(DeskRoleRequiredMixin, View):
                 text=form.cleaned_data["text"],
                 label=form.cleaned_data["label"],
             )
-        except ReviewError as exc:
+        except DomainError as exc:
             data = {"error": exc.message, "field": exc.field}
-            return _json_response(request, pk, data, status=exc.status)
+            return _json_response(request, pk, data, status=error_status(exc))
         data = {
             "mention": mention.pk,
             "start": mention.start,
@@ -511,15 +510,15 @@ class _MentionChangeView(DeskRoleRequiredMixin, View):
         statement = statement_for_panel(statement_id=statement_id) if statement_id else None
         try:
             if not valid:
-                raise ReviewError(form_first_error(form))
+                raise InvalidInput(form_first_error(form))
             notice = self.change(request, pk, form)
-        except ReviewError as exc:
+        except DomainError as exc:
             if statement is None:
                 if _is_script(request):
-                    return JsonResponse({"error": exc.message}, status=exc.status)
+                    return JsonResponse({"error": exc.message}, status=error_status(exc))
                 messages.error(request, exc.message)
                 return redirect("article_list")
-            return _panel_response(request, statement, status=exc.status, error=exc.message)
+            return _panel_response(request, statement, status=error_status(exc), error=exc.message)
         if statement is None:
             if _is_script(request):
                 return JsonResponse({"message": notice})

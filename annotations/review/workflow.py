@@ -1,0 +1,103 @@
+"""The review workflow in one table: from which state each action leads where, and who may
+take it. Services check their transitions here; views, templates and the admin ask
+`allowed_actions` what a user may do with a statement, so the rules are written once.
+
+    not started / draft / returned ──save──► draft ──submit──► submitted
+    submitted ──approve──► approved (published)      submitted ──return (note)──► returned
+    approved / withdrawn ──correct──► draft … ──approve──► approved (corrected)
+    approved ──withdraw──► withdrawn   (during a correction the state stays; the published
+                                        copy is what is withdrawn)
+    not started / draft / returned ──dismiss──► dismissed ──restore──► draft or not started
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from annotations.core.roles import EDITORS, REVIEWERS, user_roles
+from annotations.models import Statement
+
+State = Statement.ReviewState
+
+
+class Action(StrEnum):
+    SAVE = "save"
+    SUBMIT = "submit"
+    DISMISS = "dismiss"
+    RESTORE = "restore"
+    ASSIGN = "assign"
+    APPROVE = "approve"
+    RETURN = "return"
+    CORRECT = "correct"  # reopen a published or withdrawn verdict for revision
+    WITHDRAW = "withdraw"
+    ANNOTATE = "annotate"  # add, relabel or remove the statement's entity mentions
+
+
+@dataclass(frozen=True)
+class Transition:
+    target: State | None  # None: the state does not change
+    roles: frozenset[str]
+    # Only while a published copy is live (not withdrawn): withdrawing needs one.
+    needs_live_publication: bool = False
+
+
+REVIEWER = frozenset({REVIEWERS})
+EDITOR = frozenset({EDITORS})
+DESK = REVIEWER | EDITOR
+# A verdict is written in these states; "submitted" is read-only until an editor acts.
+OPEN_STATES = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
+
+TRANSITIONS: dict[tuple[State, Action], Transition] = {
+    **{(s, Action.SAVE): Transition(State.DRAFT, REVIEWER) for s in OPEN_STATES},
+    **{(s, Action.SUBMIT): Transition(State.SUBMITTED, REVIEWER) for s in OPEN_STATES},
+    **{(s, Action.DISMISS): Transition(State.DISMISSED, REVIEWER) for s in OPEN_STATES},
+    **{(s, Action.ASSIGN): Transition(None, DESK) for s in OPEN_STATES},
+    # Back to draft when the statement has a verdict (the service decides which).
+    (State.DISMISSED, Action.RESTORE): Transition(State.NOT_STARTED, REVIEWER),
+    (State.SUBMITTED, Action.APPROVE): Transition(State.APPROVED, EDITOR),
+    (State.SUBMITTED, Action.RETURN): Transition(State.RETURNED, EDITOR),
+    (State.APPROVED, Action.CORRECT): Transition(State.DRAFT, DESK),
+    (State.WITHDRAWN, Action.CORRECT): Transition(State.DRAFT, DESK),
+    (State.APPROVED, Action.WITHDRAW): Transition(State.WITHDRAWN, EDITOR, True),
+    **{
+        (s, Action.WITHDRAW): Transition(None, EDITOR, True)
+        for s in OPEN_STATES | {State.SUBMITTED}
+    },
+    # Entity corrections stay open on a dismissed statement, not on a submitted one.
+    **{
+        (s, Action.ANNOTATE): Transition(None, REVIEWER)
+        for s in OPEN_STATES | {State.DISMISSED, State.WITHDRAWN}
+    },
+}
+
+
+def transition_find(*, state: str, action: Action) -> Transition | None:
+    """The transition ``action`` takes from ``state``, or None where it is not allowed."""
+    return TRANSITIONS.get((State(state), action))
+
+
+def action_allowed(*, user, state: str, action: Action, published_live: bool = False) -> bool:
+    """May ``user`` take ``action`` on a statement in ``state``? (roles and state only;
+    four eyes and versions are the services' to check)."""
+    transition = transition_find(state=state, action=action)
+    if transition is None or not (transition.roles & user_roles(user)):
+        return False
+    return published_live or not transition.needs_live_publication
+
+
+def allowed_actions(*, user, statement: Statement, published_live: bool = False) -> frozenset:
+    """Every action ``user`` may take on ``statement`` now."""
+    return frozenset(
+        action
+        for action in Action
+        if action_allowed(
+            user=user, state=statement.review_state, action=action, published_live=published_live
+        )
+    )
+
+
+def transition_target(*, state: str, action: Action) -> State:
+    """The state ``action`` leads to from ``state`` (the same state where it stays)."""
+    transition = transition_find(state=state, action=action)
+    if transition is None:
+        raise ValueError(f"{action} is not allowed from {state}")
+    return transition.target or State(state)
