@@ -29,7 +29,9 @@ from annotations.partners.webhooks import webhook_deliveries_retry, webhook_url_
 class StatementInline(admin.TabularInline):
     model = Statement
     fields = ("order", "text", "score", "speaker", "review_state", "origin")
-    readonly_fields = ("order", "text", "score", "speaker", "origin")
+    # The review state moves only through the workflow (annotations/review/workflow.py),
+    # which records each step in the history: never edited here.
+    readonly_fields = ("order", "text", "score", "speaker", "review_state", "origin")
     extra = 0
     show_change_link = True
 
@@ -52,7 +54,10 @@ class StatementAdmin(admin.ModelAdmin):
     list_filter = ("review_state", "origin")
     search_fields = ("text", "speaker", "article__title")
     list_select_related = ("article",)
-    readonly_fields = ("article", "start", "end", "text", "order", "figures", "created_at")
+    # review_state too: see StatementInline.
+    readonly_fields = (
+        "article", "start", "end", "text", "order", "figures", "review_state", "created_at",
+    )  # fmt: skip
 
     @admin.display(description="Statement")
     def text_short(self, obj: Statement) -> str:

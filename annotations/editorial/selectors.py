@@ -10,10 +10,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from annotations.models import PublishedVerdict, ReviewEvent, Statement, Verdict
+from annotations.review.workflow import OPEN_STATES
 
 State = Statement.ReviewState
 Action = ReviewEvent.Action
-OPEN_STATES = (State.NOT_STARTED, State.DRAFT, State.RETURNED)
 
 
 def approvals_queue(

@@ -28,9 +28,10 @@ from annotations.partners.webhooks import (
 )
 from annotations.publishing.claimreview import claimreview_document
 from annotations.review.services import event_record, statement_lock, verdict_snapshot
+from annotations.review.workflow import Action, transition_find, transition_target
 
 State = Statement.ReviewState
-Action = ReviewEvent.Action
+Event = ReviewEvent.Action
 
 
 def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedVerdict:
@@ -38,7 +39,7 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
     _require_editor(user)
     with transaction.atomic():
         statement = statement_lock(statement_id)
-        verdict = _submitted_verdict(statement, base_version=base_version, doing="approve")
+        verdict = _submitted_verdict(statement, base_version=base_version, doing=Action.APPROVE)
         if user.pk in revision_editor_ids(statement=statement, verdict=verdict):
             raise Forbidden("You wrote or edited this verdict, so another editor must approve it.")
         sources = list(verdict.sources.all())
@@ -69,7 +70,7 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
         event_record(
             statement=statement,
             user=user,
-            action=Action.APPROVED,
+            action=Event.APPROVED,
             to_state=State.APPROVED,
             verdict=verdict,
             sources=sources,
@@ -84,11 +85,11 @@ def verdict_return(*, statement_id: int, user, note: str, base_version: int) -> 
         raise InvalidInput("Write a note to the reviewer saying what to change.", field="note")
     with transaction.atomic():
         statement = statement_lock(statement_id)
-        verdict = _submitted_verdict(statement, base_version=base_version, doing="return")
+        verdict = _submitted_verdict(statement, base_version=base_version, doing=Action.RETURN)
         event_record(
             statement=statement,
             user=user,
-            action=Action.RETURNED,
+            action=Event.RETURNED,
             to_state=State.RETURNED,
             note=note.strip(),
             verdict=verdict,
@@ -104,12 +105,12 @@ def verdict_correction_start(*, statement_id: int, user) -> Statement:
         raise Forbidden("Only reviewers and editors can correct a verdict.")
     with transaction.atomic():
         statement = statement_lock(statement_id)
-        if statement.review_state not in (State.APPROVED, State.WITHDRAWN):
+        if transition_find(state=statement.review_state, action=Action.CORRECT) is None:
             raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "only a published or withdrawn verdict can be corrected."
             )
-        event_record(statement=statement, user=user, action=Action.CORRECTION, to_state=State.DRAFT)
+        event_record(statement=statement, user=user, action=Event.CORRECTION, to_state=State.DRAFT)
     return statement
 
 
@@ -130,12 +131,12 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
         published_document_store(published=published)
         webhooks_enqueue(published_id=published.pk, event=EVENT_WITHDRAWN)
         # A correction in progress keeps its state; a plain published one is now withdrawn.
-        to_state = State.WITHDRAWN if statement.review_state == State.APPROVED else None
+        to_state = transition_target(state=statement.review_state, action=Action.WITHDRAW)
         event_record(
             statement=statement,
             user=user,
-            action=Action.WITHDRAWN,
-            to_state=to_state or statement.review_state,
+            action=Event.WITHDRAWN,
+            to_state=to_state,
             note=published.withdrawn_reason,
         )
     return published
@@ -153,13 +154,13 @@ def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:
     the last editor, and whoever saved or submitted since the last approval."""
     ids = {verdict.author_id, verdict.last_edited_by_id}
     last_approval = (
-        ReviewEvent.objects.filter(statement=statement, action=Action.APPROVED)
+        ReviewEvent.objects.filter(statement=statement, action=Event.APPROVED)
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
     )
     saves = ReviewEvent.objects.filter(
-        statement=statement, action__in=[Action.SAVED, Action.SUBMITTED]
+        statement=statement, action__in=[Event.SAVED, Event.SUBMITTED]
     )
     if last_approval is not None:
         saves = saves.filter(id__gt=last_approval)
@@ -167,8 +168,8 @@ def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:
     return ids
 
 
-def _submitted_verdict(statement: Statement, *, base_version: int, doing: str) -> Verdict:
-    if statement.review_state != State.SUBMITTED:
+def _submitted_verdict(statement: Statement, *, base_version: int, doing: Action) -> Verdict:
+    if transition_find(state=statement.review_state, action=doing) is None:
         raise Conflict(
             f"Can't {doing}: this verdict is {statement.get_review_state_display().lower()} "
             "now (someone acted on it first). Reload to see where it stands."

@@ -15,8 +15,6 @@ from annotations.core.params import int_or_none
 from annotations.core.roles import (
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
-    user_is_editor,
-    user_is_reviewer,
 )
 from annotations.editorial.diffing import verdict_changes
 from annotations.editorial.selectors import (
@@ -33,6 +31,7 @@ from annotations.editorial.services import (
 )
 from annotations.models import PublishedVerdict, Statement, Verdict
 from annotations.review.selectors import reviewer_list
+from annotations.review.workflow import Action, action_allowed
 
 APPROVALS_PER_PAGE = 50
 
@@ -186,13 +185,21 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 
     def _context(self, request: HttpRequest, pk: int, **extra) -> dict:
         statement = _statement_or_404(pk)
+        published = getattr(statement, "published", None)
         return {
             "statement": statement,
             "verdict": getattr(statement, "verdict", None),
-            "published": getattr(statement, "published", None),
+            "published": published,
             "history": statement_history(statement_id=pk),
-            "can_correct": user_is_reviewer(request.user) or user_is_editor(request.user),
-            "can_withdraw": user_is_editor(request.user),
+            "can_correct": action_allowed(
+                user=request.user, state=statement.review_state, action=Action.CORRECT
+            ),
+            "can_withdraw": action_allowed(
+                user=request.user,
+                state=statement.review_state,
+                action=Action.WITHDRAW,
+                published_live=published is not None and not published.is_withdrawn,
+            ),
             **extra,
         }
 

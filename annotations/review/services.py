@@ -26,12 +26,10 @@ from annotations.models import (
 )
 from annotations.nlp.entities import LABELS_KEPT, EntitySpan, entities_cluster
 from annotations.nlp.statements import checkworthiness_assess, figures_find, sentences_split
+from annotations.review.workflow import Action, transition_find, transition_target
 from annotations.tagging.jobs import entities_resolve
 
 State = Statement.ReviewState
-# A verdict can be edited in these states; "submitted" is read-only until an editor acts.
-EDITABLE_STATES = frozenset({State.NOT_STARTED, State.DRAFT, State.RETURNED})
-DISMISSABLE_STATES = EDITABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,8 @@ def verdict_save(
     with transaction.atomic():
         statement = statement_lock(statement_id)
         verdict = Verdict.objects.filter(statement=statement).first()
-        if statement.review_state not in EDITABLE_STATES:
+        action = Action.SUBMIT if submit else Action.SAVE
+        if transition_find(state=statement.review_state, action=action) is None:
             raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "its verdict can't be edited now.",
@@ -90,7 +89,7 @@ def verdict_save(
         verdict.save()
         saved_sources = _sources_replace(verdict=verdict, sources=sources, now=now)
 
-        to_state = State.SUBMITTED if submit else State.DRAFT
+        to_state = transition_target(state=statement.review_state, action=action)
         event_record(
             statement=statement,
             user=user,
@@ -172,7 +171,7 @@ def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
         raise InvalidInput("Say why this statement is not checkable.", field="reason")
     with transaction.atomic():
         statement = statement_lock(statement_id)
-        if statement.review_state not in DISMISSABLE_STATES:
+        if transition_find(state=statement.review_state, action=Action.DISMISS) is None:
             raise Conflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "it can't be dismissed now."
@@ -193,7 +192,7 @@ def statement_restore(*, statement_id: int, user) -> Statement:
     _require_reviewer(user)
     with transaction.atomic():
         statement = statement_lock(statement_id)
-        if statement.review_state != State.DISMISSED:
+        if transition_find(state=statement.review_state, action=Action.RESTORE) is None:
             raise Conflict("This statement is not dismissed.")
         has_verdict = Verdict.objects.filter(statement=statement).exists()
         statement.dismissed_reason = ""

@@ -48,7 +48,6 @@ from annotations.review.selectors import (
     tagging_state,
 )
 from annotations.review.services import (
-    EDITABLE_STATES,
     mention_add,
     mention_relabel,
     mention_remove,
@@ -58,6 +57,7 @@ from annotations.review.services import (
     statement_restore,
     verdict_save,
 )
+from annotations.review.workflow import panel_rights
 
 PAGE_TEMPLATE = "annotations/article_detail.html"
 TEXT_TEMPLATE = "annotations/_article_text.html"
@@ -152,8 +152,8 @@ def _panel_context(
     saved_sources = list(verdict.sources.all()) if verdict else []
     is_reviewer = user_is_reviewer(request.user)
     state = statement.review_state
-    open_state = state in EDITABLE_STATES
-    editable = is_reviewer and open_state
+    rights = panel_rights(user=request.user, statement=statement)
+    editable = rights.editable
     if form is None:
         form = VerdictForm(
             initial={
@@ -183,16 +183,6 @@ def _panel_context(
                 if f["url"].value()
             ],
         }
-    if state == State.SUBMITTED:
-        readonly_note = "Submitted for approval — read-only until an editor acts."
-    elif state == State.APPROVED:
-        readonly_note = "Approved by an editor — read-only."
-    elif not is_reviewer:
-        readonly_note = "Only members of Reviewers write verdicts; you can assign this statement."
-    elif not open_state and state != State.DISMISSED:
-        readonly_note = f"{statement.get_review_state_display()} — read-only."
-    else:
-        readonly_note = ""
     return {
         "statement": statement,
         "verdict": verdict,
@@ -202,10 +192,9 @@ def _panel_context(
         "saved_sources": saved_sources,
         "is_reviewer": is_reviewer,
         "editable": editable,
-        "can_assign": open_state,
-        # Entity corrections stay open on a dismissed statement, not on a submitted one.
-        "can_correct": is_reviewer and state not in (State.SUBMITTED, State.APPROVED),
-        "readonly_note": readonly_note,
+        "can_assign": rights.can_assign,
+        "can_correct": rights.can_annotate,
+        "readonly_note": rights.readonly_note,
         "form": form,
         "rating_value": rating_value,
         "typed": typed,
@@ -215,7 +204,7 @@ def _panel_context(
         "sources_errors": list(sources_errors),
         "dismiss_form": dismiss_form or DismissForm(),
         "assign_form": assign_form,
-        "reviewers": reviewer_list() if open_state else [],
+        "reviewers": reviewer_list() if rights.can_assign else [],
         "statement_mentions": (
             statement_mention_list(statement=statement) if mentions is None else mentions
         ),

@@ -101,3 +101,37 @@ def transition_target(*, state: str, action: Action) -> State:
     if transition is None:
         raise ValueError(f"{action} is not allowed from {state}")
     return transition.target or State(state)
+
+
+@dataclass(frozen=True)
+class PanelRights:
+    """What the verdict panel offers one user for one statement, from the table above."""
+
+    editable: bool  # write and save the verdict
+    can_assign: bool
+    can_annotate: bool  # correct the statement's entity mentions
+    can_correct: bool  # reopen a published or withdrawn verdict
+    readonly_note: str  # why the verdict is read-only, in plain words ("" when it is not)
+
+
+def panel_rights(*, user, statement: Statement) -> PanelRights:
+    actions = allowed_actions(user=user, statement=statement)
+    state = statement.review_state
+    editable = Action.SAVE in actions
+    if state == State.SUBMITTED:
+        note = "Submitted for approval — read-only until an editor acts."
+    elif state == State.APPROVED:
+        note = "Approved by an editor — read-only."
+    elif REVIEWERS not in user_roles(user):
+        note = "Only members of Reviewers write verdicts; you can assign this statement."
+    elif state not in OPEN_STATES and state != State.DISMISSED:
+        note = f"{statement.get_review_state_display()} — read-only."
+    else:
+        note = ""
+    return PanelRights(
+        editable=editable,
+        can_assign=Action.ASSIGN in actions,
+        can_annotate=Action.ANNOTATE in actions,
+        can_correct=Action.CORRECT in actions,
+        readonly_note=note,
+    )
