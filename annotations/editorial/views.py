@@ -30,7 +30,7 @@ from annotations.editorial.services import (
     verdict_withdraw,
 )
 from annotations.models import PublishedVerdict, Statement, Verdict
-from annotations.review.selectors import reviewer_list
+from annotations.review.selectors import reviewer_list, statement_mention_list
 from annotations.review.workflow import Action, action_allowed
 
 APPROVALS_PER_PAGE = 50
@@ -103,13 +103,7 @@ def _changes(statement: Statement, verdict: Verdict | None):
 
 def _approval_context(request: HttpRequest, statement: Statement, **extra) -> dict:
     verdict = getattr(statement, "verdict", None)
-    mentions = (
-        statement.article.mentions.filter(
-            start__gte=statement.start, end__lte=statement.end, removed=False
-        )
-        .select_related("entity")
-        .order_by("start")
-    )
+    mentions = statement_mention_list(statement=statement)
     own = verdict is not None and request.user.pk in revision_editor_ids(
         statement=statement, verdict=verdict
     )

@@ -1,7 +1,14 @@
 """The data model, one module per stage; import models from here (``annotations.models``)."""
 
 from annotations.models.articles import Article, Statement
-from annotations.models.entities import Entity, EntityAlias, EntityMention, TaggingJob
+from annotations.models.entities import (
+    Entity,
+    EntityAlias,
+    EntityMention,
+    TaggingJob,
+    mention_in_statement,
+    statement_mentions_q,
+)
 from annotations.models.partners import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
 from annotations.models.publishing import PublishedVerdict
 from annotations.models.review import (
@@ -29,4 +36,6 @@ __all__ = [
     "VerdictSource",
     "WebhookAttempt",
     "WebhookDelivery",
+    "mention_in_statement",
+    "statement_mentions_q",
 ]

@@ -110,3 +110,14 @@ class TaggingJob(models.Model):
 
     def __str__(self) -> str:
         return f"Tagging of article {self.article_id}: {self.state}"
+
+
+# "The mentions of a statement", for reviewers, editors and partners alike: the visible
+# (not removed) mentions of its article that lie within its span. One definition, in SQL
+# and in Python; ``start``/``end`` may be ints or expressions (OuterRef).
+def statement_mentions_q(*, start, end) -> Q:
+    return Q(removed=False, start__gte=start, end__lte=end)
+
+
+def mention_in_statement(mention: EntityMention, *, start: int, end: int) -> bool:
+    return not mention.removed and start <= mention.start and mention.end <= end

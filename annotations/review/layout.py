@@ -13,7 +13,7 @@ article text can never inject markup.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotations.models import EntityMention, Statement
+from annotations.models import EntityMention, Statement, mention_in_statement
 
 
 @dataclass
@@ -135,5 +135,7 @@ def article_layout(
 def statement_mentions(
     *, statement: Statement, mentions: Sequence[EntityMention]
 ) -> list[EntityMention]:
-    """The mentions that overlap ``statement`` (``mentions`` sorted by start)."""
-    return [m for m in mentions if m.start < statement.end and m.end > statement.start]
+    """The mentions of ``statement`` among the article's ``mentions`` (sorted by start)."""
+    return [
+        m for m in mentions if mention_in_statement(m, start=statement.start, end=statement.end)
+    ]

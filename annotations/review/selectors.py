@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
-from annotations.models import Article, EntityMention, Statement, TaggingJob
+from annotations.models import Article, EntityMention, Statement, TaggingJob, statement_mentions_q
 
 
 def article_list(
@@ -147,13 +147,12 @@ def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[st
 
 
 def statement_mention_list(*, statement: Statement) -> list[EntityMention]:
-    """The visible entity mentions overlapping one statement, for its verdict panel."""
+    """The mentions of one statement (models.statement_mentions_q), for its verdict panel
+    and the approval page."""
     return list(
         EntityMention.objects.filter(
+            statement_mentions_q(start=statement.start, end=statement.end),
             article_id=statement.article_id,
-            removed=False,
-            start__lt=statement.end,
-            end__gt=statement.start,
         )
         .select_related("entity")
         .order_by("start", "end")
