@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "annotations.core.context_processors.desk",
+                "annotations.editorial.context_processors.desk",
             ],
         },
     },

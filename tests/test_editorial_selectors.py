@@ -1,14 +1,10 @@
 import pytest
 from django.utils import timezone
 
-from annotations.editorial.selectors import (
-    approvals_queue,
-    dashboard_get,
-    returned_note,
-    statement_history,
-)
+from annotations.editorial.selectors import approvals_queue, dashboard_get
 from annotations.editorial.services import verdict_approve, verdict_return
 from annotations.models import Statement
+from annotations.review.selectors import returned_note, statement_history
 from annotations.review.services import SourceInput, verdict_save
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
 

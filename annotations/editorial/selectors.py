@@ -39,35 +39,6 @@ def approvals_count() -> int:
     return Statement.objects.filter(review_state=State.SUBMITTED).count()
 
 
-def statement_history(*, statement_id: int) -> list[ReviewEvent]:
-    """Every save and transition of a statement, oldest first, with who did it."""
-    return list(
-        ReviewEvent.objects.filter(statement_id=statement_id)
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
-
-
-def returned_note(*, statement_id: int) -> ReviewEvent | None:
-    """The editor's last "returned" entry, for the reviewer to read."""
-    return (
-        ReviewEvent.objects.filter(statement_id=statement_id, action=Action.RETURNED)
-        .select_related("actor")
-        .order_by("-id")
-        .first()
-    )
-
-
-def returned_notes(*, statement_ids: list[int]) -> dict[int, ReviewEvent]:
-    """The latest "returned" entry of each statement, in one query."""
-    events = (
-        ReviewEvent.objects.filter(statement_id__in=statement_ids, action=Action.RETURNED)
-        .select_related("actor")
-        .order_by("statement_id", "id")
-    )
-    return {e.statement_id: e for e in events}  # later entries overwrite earlier ones
-
-
 @dataclass(frozen=True)
 class DayCount:
     day: date

@@ -17,11 +17,7 @@ from annotations.core.roles import (
     EditorRequiredMixin,
 )
 from annotations.editorial.diffing import verdict_changes
-from annotations.editorial.selectors import (
-    approvals_queue,
-    dashboard_get,
-    statement_history,
-)
+from annotations.editorial.selectors import approvals_queue, dashboard_get
 from annotations.editorial.services import (
     revision_editor_ids,
     verdict_approve,
@@ -30,7 +26,7 @@ from annotations.editorial.services import (
     verdict_withdraw,
 )
 from annotations.models import PublishedVerdict, Statement, Verdict
-from annotations.review.selectors import reviewer_list, statement_mention_list
+from annotations.review.selectors import reviewer_list, statement_history, statement_mention_list
 from annotations.review.workflow import Action, action_allowed
 
 APPROVALS_PER_PAGE = 50

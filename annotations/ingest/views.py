@@ -1,61 +1,19 @@
-"""Thin views: parse the request, call a service or selector, render."""
+"""Adding an article from the web form or an upload: parse, call the ingest service."""
 
 from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from annotations.core.roles import DeskRoleRequiredMixin, user_has_desk_role
-from annotations.editorial.selectors import returned_notes
+from annotations.core.roles import DeskRoleRequiredMixin
 from annotations.ingest.forms import ArticleForm, request_too_large_message
 from annotations.ingest.services import ArticleInputError, article_ingest
-from annotations.models import Article, Statement
-from annotations.review.selectors import article_list, article_progress, queue_for
-
-ARTICLES_PER_PAGE = 50
-
-
-class ArticleListView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        search = request.GET.get("q", "").strip()[:200]
-        state = request.GET.get("state", "")
-        if state not in Statement.ReviewState.values:
-            state = ""
-        mine = request.GET.get("mine") == "1"
-        articles = article_list(user=request.user, search=search, state=state, mine=mine)
-        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        progress = article_progress(article_ids=[a.pk for a in page.object_list])
-        for article in page.object_list:
-            article.progress = progress[article.pk]
-        filters = request.GET.copy()
-        filters.pop("page", None)
-        context = {
-            "page": page,
-            "q": search,
-            "state": state,
-            "mine": mine,
-            "states": Statement.ReviewState.choices,
-            "filter_query": filters.urlencode(),
-            "has_role": user_has_desk_role(request.user),
-        }
-        return render(request, "annotations/article_list.html", context)
-
-
-class QueueView(DeskRoleRequiredMixin, View):
-    """My queue: statements assigned to me that still need work, oldest first."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        statements = queue_for(user=request.user)
-        notes = returned_notes(statement_ids=[s.pk for s in statements])
-        for statement in statements:
-            statement.returned_note = notes.get(statement.pk)
-        return render(request, "annotations/queue.html", {"statements": statements})
+from annotations.models import Article
 
 
 def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:

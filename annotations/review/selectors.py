@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
-from annotations.models import Article, EntityMention, Statement, TaggingJob, statement_mentions_q
+from annotations.models import (
+    Article,
+    EntityMention,
+    ReviewEvent,
+    Statement,
+    TaggingJob,
+    statement_mentions_q,
+)
 
 
 def article_list(
@@ -157,3 +164,34 @@ def statement_mention_list(*, statement: Statement) -> list[EntityMention]:
         .select_related("entity")
         .order_by("start", "end")
     )
+
+
+def statement_history(*, statement_id: int) -> list[ReviewEvent]:
+    """Every save and transition of a statement, oldest first, with who did it."""
+    return list(
+        ReviewEvent.objects.filter(statement_id=statement_id)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def returned_note(*, statement_id: int) -> ReviewEvent | None:
+    """The editor's last "returned" entry, for the reviewer to read."""
+    return (
+        ReviewEvent.objects.filter(statement_id=statement_id, action=ReviewEvent.Action.RETURNED)
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+
+
+def returned_notes(*, statement_ids: list[int]) -> dict[int, ReviewEvent]:
+    """The latest "returned" entry of each statement, in one query."""
+    events = (
+        ReviewEvent.objects.filter(
+            statement_id__in=statement_ids, action=ReviewEvent.Action.RETURNED
+        )
+        .select_related("actor")
+        .order_by("statement_id", "id")
+    )
+    return {e.statement_id: e for e in events}  # later entries overwrite earlier ones

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from annotations.review import views
+from annotations.review import lists, views
 
 urlpatterns = [
+    path("", lists.ArticleListView.as_view(), name="article_list"),
+    path("queue/", lists.QueueView.as_view(), name="queue"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<int:pk>/text/", views.ArticleTextView.as_view(), name="article_text"),
     path(

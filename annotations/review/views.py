@@ -21,7 +21,6 @@ from django.views import View
 from annotations.core.errors import Conflict, DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import DeskRoleRequiredMixin, user_is_editor, user_is_reviewer
-from annotations.editorial.selectors import returned_note
 from annotations.models import Article, Statement, Verdict
 from annotations.review.forms import (
     ENTITY_LABELS,
@@ -41,6 +40,7 @@ from annotations.review.layout import article_layout, statement_mentions
 from annotations.review.selectors import (
     article_get,
     mention_list,
+    returned_note,
     reviewer_list,
     statement_for_panel,
     statement_list,

@@ -1,0 +1,49 @@
+"""The desk's lists: every article with its review progress, and a reviewer's queue."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from annotations.core.roles import DeskRoleRequiredMixin, user_has_desk_role
+from annotations.models import Statement
+from annotations.review.selectors import article_list, article_progress, queue_for, returned_notes
+
+ARTICLES_PER_PAGE = 50
+
+
+class ArticleListView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        search = request.GET.get("q", "").strip()[:200]
+        state = request.GET.get("state", "")
+        if state not in Statement.ReviewState.values:
+            state = ""
+        mine = request.GET.get("mine") == "1"
+        articles = article_list(user=request.user, search=search, state=state, mine=mine)
+        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        progress = article_progress(article_ids=[a.pk for a in page.object_list])
+        for article in page.object_list:
+            article.progress = progress[article.pk]
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        context = {
+            "page": page,
+            "q": search,
+            "state": state,
+            "mine": mine,
+            "states": Statement.ReviewState.choices,
+            "filter_query": filters.urlencode(),
+            "has_role": user_has_desk_role(request.user),
+        }
+        return render(request, "annotations/article_list.html", context)
+
+
+class QueueView(DeskRoleRequiredMixin, View):
+    """My queue: statements assigned to me that still need work, oldest first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        statements = queue_for(user=request.user)
+        notes = returned_notes(statement_ids=[s.pk for s in statements])
+        for statement in statements:
+            statement.returned_note = notes.get(statement.pk)
+        return render(request, "annotations/queue.html", {"statements": statements})
