@@ -1,5 +1,5 @@
 """Named entities: run the spaCy pipeline, keep the useful labels, group mentions into
-canonical entities. Pure functions, no database (annotations.tagging.jobs writes).
+canonical entities. Pure functions, no database (annotations.tagging writes).
 
 Spans are exactly what spaCy returns (``text[start:end] == span.text``); the clean-up
 below ("the", possessive "'s", curly quotes) only shapes entity names and alias keys.
@@ -19,7 +19,7 @@ Rules for grouping the mentions of one article (``entities_cluster``):
 
 Keys a mention joined through one of these rules are *weak*: they are recorded as aliases
 for finding the entity again, but the service never merges two existing entities
-because of them (see annotations.tagging.jobs for the cross-article policy).
+because of them (see annotations.tagging.resolution for the cross-article policy).
 """
 
 from __future__ import annotations

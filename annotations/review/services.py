@@ -27,7 +27,7 @@ from annotations.models import (
 from annotations.nlp.entities import LABELS_KEPT, EntitySpan, entities_cluster
 from annotations.nlp.statements import checkworthiness_assess, figures_find, sentences_split
 from annotations.review.workflow import Action, transition_find, transition_target
-from annotations.tagging.jobs import entities_resolve
+from annotations.tagging.resolution import entities_resolve
 
 State = Statement.ReviewState
 
