@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("annotations.partners.api.urls")),
     path("", include("annotations.ingest.urls")),
     path("", include("annotations.review.urls")),
+    path("", include("annotations.tagging.urls")),
     path("", include("annotations.editorial.urls")),
 ]
