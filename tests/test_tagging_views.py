@@ -3,9 +3,6 @@
 import pytest
 from django.urls import reverse
 
-# Registers the Celery tasks in this process, as test_tagging does: core.jobs publishes by
-# name, and nothing else here imports annotations.tasks.
-import annotations.tasks  # noqa: F401
 from annotations.models import EntityMention, TaggingJob
 from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, TaggingJobFactory
 
