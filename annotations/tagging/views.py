@@ -11,7 +11,7 @@ from annotations.tagging.jobs import tagging_job_retry
 
 
 class TaggingRetryView(EditorRequiredMixin, View):
-    """ "Re-run tagging": queue the article's tagging job again and go back to the article.
+    """The "Re-run tagging" button: queue the tagging job again, go back to the article.
 
     POST only (it changes state; the form carries the CSRF token). Editors only: a re-run
     replaces every model mention of the article, which reviewers may be reading.
