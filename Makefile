@@ -6,7 +6,7 @@ LOCKS := requirements-bootstrap.txt requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench worker clean lock
+.PHONY: install run test lint typecheck format bench worker clean lock
 
 # A new venv has Python's bundled pip (23.2 on 3.11), which cannot install these locks:
 # first the pinned, hashed pip of requirements-bootstrap.txt, alone, then both locks.
@@ -36,7 +36,13 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/import_layers.py
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+## mypy with the Django, DRF and Celery stubs (not yet part of `make lint`: see the note in
+## pyproject.toml).
+typecheck: install
+	DEBUG=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
