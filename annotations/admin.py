@@ -23,7 +23,8 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.partners.webhooks import webhook_deliveries_retry, webhook_url_validate
+from annotations.partners.webhooks.deliveries import webhook_deliveries_retry
+from annotations.partners.webhooks.transport import webhook_url_validate
 
 
 class StatementInline(admin.TabularInline):

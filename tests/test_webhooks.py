@@ -1,4 +1,4 @@
-"""Webhooks (annotations.partners.webhooks): signed deliveries of published, corrected and
+"""Webhooks (annotations.partners.webhooks.*): signed deliveries of published, corrected and
 withdrawn verdicts to a real HTTP receiver on 127.0.0.1, retries with backoff, the
 give-up window, the SSRF guard, the broker-outage sweep, and the admin pages.
 
@@ -40,18 +40,19 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.partners import webhooks
 from annotations.partners.tokens import partner_token_create
-from annotations.partners.webhooks import (
-    address_refusal,
-    webhook_body,
+from annotations.partners.webhooks import deliveries, transport
+from annotations.partners.webhooks.deliveries import (
     webhook_deliveries_requeue_stale,
     webhook_deliveries_retry,
     webhook_delivery_attempt,
+)
+from annotations.partners.webhooks.protocol import (
+    webhook_body,
     webhook_retry_countdown,
     webhook_signature,
-    webhook_url_validate,
 )
+from annotations.partners.webhooks.transport import address_refusal, webhook_url_validate
 from annotations.review.services import SourceInput, verdict_save
 from annotations.tasks import webhook_deliver
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
@@ -429,7 +430,7 @@ def test_a_broker_outage_loses_no_delivery_the_sweep_sends_it(receiver, desk, br
 
     # Not yet stale: the sweep leaves it (its message may still be on its way).
     assert webhook_deliveries_requeue_stale() == 0
-    later = timezone.now() + timedelta(seconds=webhooks.STALE_SECONDS + 1)
+    later = timezone.now() + timedelta(seconds=deliveries.STALE_SECONDS + 1)
     assert webhook_deliveries_requeue_stale(now=later) == 0  # the broker is still down
     delivery.refresh_from_db()
     assert delivery.state == "pending"
@@ -445,7 +446,7 @@ def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eag
     assert webhook_deliveries_requeue_stale() == 0  # due in ~30 s: not stale
     # The retry message was lost: long past due, the sweep publishes it again.
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=webhooks.STALE_SECONDS + 1)
+        next_attempt_at=timezone.now() - timedelta(seconds=deliveries.STALE_SECONDS + 1)
     )
     assert webhook_deliveries_requeue_stale() == 1
     delivery.refresh_from_db()
@@ -577,7 +578,7 @@ def tls_receiver(receiver, tmp_path, monkeypatch):
     receiver.sni_names = []
     server_context.sni_callback = lambda sock, name, ctx: receiver.sni_names.append(name)
     receiver.server.socket = server_context.wrap_socket(receiver.server.socket, server_side=True)
-    monkeypatch.setattr(webhooks, "TLS_VERIFY", ssl.create_default_context(cafile=str(cert)))
+    monkeypatch.setattr(transport, "TLS_VERIFY", ssl.create_default_context(cafile=str(cert)))
     return receiver
 
 

@@ -20,11 +20,11 @@ from django.utils import timezone
 from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import PublishedVerdict, ReviewEvent, Statement, Verdict
-from annotations.partners.webhooks import (
+from annotations.partners.webhooks.deliveries import webhooks_enqueue
+from annotations.partners.webhooks.protocol import (
     EVENT_CORRECTED,
     EVENT_PUBLISHED,
     EVENT_WITHDRAWN,
-    webhooks_enqueue,
 )
 from annotations.publishing.claimreview import claimreview_document
 from annotations.review.services import event_record, statement_lock, verdict_snapshot
