@@ -8,7 +8,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
-from annotations.partners.api.fields import ID_MAX
+
+# The largest id a row can have (BigAutoField): a larger number cannot name one, and the
+# database would refuse to compare with it.
+ID_MAX = 2**63 - 1
 
 
 def published_settled() -> QuerySet[PublishedVerdict]:
