@@ -26,7 +26,7 @@ from annotations.partners.webhooks.protocol import (
     EVENT_PUBLISHED,
     EVENT_WITHDRAWN,
 )
-from annotations.publishing.claimreview import claimreview_document
+from annotations.publishing.services import published_document_store
 from annotations.review.services import event_record, statement_lock, verdict_snapshot
 from annotations.review.workflow import Action, transition_find, transition_target
 
@@ -140,13 +140,6 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
             note=published.withdrawn_reason,
         )
     return published
-
-
-def published_document_store(*, published: PublishedVerdict) -> None:
-    """Freeze the ClaimReview (or tombstone) partners will get, after the row is saved
-    (the document carries its id)."""
-    published.document = claimreview_document(published)
-    published.save(update_fields=["document"])
 
 
 def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:
