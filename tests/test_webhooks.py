@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 import random
+import re
 import shutil
 import socket
 import ssl
@@ -21,13 +22,16 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from annotations import admin as admin_module
 from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
@@ -40,7 +44,7 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.partners.tokens import partner_token_create
+from annotations.partners.tokens import partner_token_create, partner_token_revoke
 from annotations.partners.webhooks import deliveries, transport
 from annotations.partners.webhooks.deliveries import (
     webhook_deliveries_requeue_stale,
@@ -436,19 +440,31 @@ def test_a_broker_outage_loses_no_delivery_the_sweep_sends_it(receiver, desk, br
     assert delivery.state == "pending"
 
 
-def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eager):
+def sweep_by_command() -> int:
+    out = StringIO()
+    call_command("sweep_webhook_deliveries", stdout=out)
+    match = re.fullmatch(r"Re-enqueued (\d+) webhook delivery\(ies\)\.\n", out.getvalue())
+    assert match, out.getvalue()
+    return int(match[1])
+
+
+# The cron command does what the periodic task does (celery beat may not be running).
+@pytest.mark.parametrize(
+    "sweep", [webhook_deliveries_requeue_stale, sweep_by_command], ids=["task", "command"]
+)
+def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eager, sweep):
     partner_with(receiver.url)
     desk.submit()
     receiver.respond(500)
     desk.approve()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "pending"
-    assert webhook_deliveries_requeue_stale() == 0  # due in ~30 s: not stale
+    assert sweep() == 0  # due in ~30 s: not stale
     # The retry message was lost: long past due, the sweep publishes it again.
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=deliveries.STALE_SECONDS + 1)
     )
-    assert webhook_deliveries_requeue_stale() == 1
+    assert sweep() == 1
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, len(receiver.requests)) == ("delivered", 2, 2)
 
@@ -706,7 +722,14 @@ class _Fixed(random.Random):
 # --- Admin ------------------------------------------------------------------------------
 
 
-def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client):
+def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client, monkeypatch):
+    # The admin revokes through the service, like `partner_token --revoke`.
+    calls = []
+    monkeypatch.setattr(
+        admin_module,
+        "partner_token_revoke",
+        lambda **kwargs: calls.append(kwargs) or partner_token_revoke(**kwargs),
+    )
     new = partner_token_create(name="Wire service")
     other = partner_token_create(name="Wire service")
     changelist = reverse("admin:annotations_partnertoken_changelist")
@@ -723,6 +746,7 @@ def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client):
         follow=True,
     )
     assert "Revoked 1 token(s)." in response.content.decode()
+    assert [list(call["token_ids"]) for call in calls] == [[new.token.pk]]
     assert PartnerToken.objects.get(pk=new.token.pk).revoked_at is not None
     assert PartnerToken.objects.get(pk=other.token.pk).revoked_at is None
     assert admin_client.get(reverse("admin:annotations_partnertoken_add")).status_code == 403
