@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("annotations.ingest.urls")),
     path("", include("annotations.review.urls")),
     path("", include("annotations.editorial.urls")),
+    path("", include("annotations.publishing.urls")),
 ]

@@ -105,6 +105,15 @@ def api_article_get(*, article_id: int) -> Article | None:
     return article
 
 
+def published_public_get(*, published_id: int) -> PublishedVerdict | None:
+    """A published verdict (withdrawn ones too) for its public page, or None."""
+    return (
+        PublishedVerdict.objects.select_related("statement__article")
+        .filter(pk=published_id)
+        .first()
+    )
+
+
 def export_rows(*, updated_since: datetime | None = None):
     """Every published verdict's stored document, in sync order, read in chunks."""
     qs = published_settled().only("id", "modified_at", "document")
