@@ -4,7 +4,6 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.html import format_html
 
 from annotations.models import (
@@ -23,7 +22,9 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.partners.webhooks import webhook_deliveries_retry, webhook_url_validate
+from annotations.partners.tokens import partner_token_revoke
+from annotations.partners.webhooks.deliveries import webhook_deliveries_retry
+from annotations.partners.webhooks.transport import webhook_url_validate
 
 
 class StatementInline(admin.TabularInline):
@@ -287,7 +288,7 @@ class PartnerTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke_tokens(self, request, queryset) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = partner_token_revoke(token_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around annotations.tagging.jobs and .webhooks.
+"""Celery tasks: thin wrappers around annotations.tagging.jobs and partners.webhooks.deliveries.
 
 Delivery guarantees come from the global settings (acks_late, reject_on_worker_lost,
 prefetch 1, soft/hard time limits CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT):
@@ -76,7 +76,10 @@ def webhook_deliver(delivery_id: int) -> None:
     if isinstance(delivery_id, bool) or not isinstance(delivery_id, int):
         logger.error("webhook_deliver: ignoring a non-integer delivery id %r", delivery_id)
         return
-    from annotations.partners.webhooks import webhook_delivery_attempt, webhook_delivery_publish
+    from annotations.partners.webhooks.deliveries import (
+        webhook_delivery_attempt,
+        webhook_delivery_publish,
+    )
 
     delivery = webhook_delivery_attempt(delivery_id=delivery_id)
     if delivery is not None and delivery.state == delivery.State.PENDING:
@@ -87,6 +90,6 @@ def webhook_deliver(delivery_id: int) -> None:
 @shared_task(name="annotations.tasks.webhook_deliveries_sweep")
 def webhook_deliveries_sweep() -> int:
     """Re-enqueue webhook deliveries lost to a broker outage or a dead worker (celery beat)."""
-    from annotations.partners.webhooks import webhook_deliveries_requeue_stale
+    from annotations.partners.webhooks.deliveries import webhook_deliveries_requeue_stale
 
     return webhook_deliveries_requeue_stale()

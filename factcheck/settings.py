@@ -198,7 +198,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(TAGGING_SWEEP_INTERVAL_SECONDS),
     },
     # Webhook deliveries whose message was lost (broker down, worker killed): see
-    # annotations.partners.webhooks.webhook_deliveries_requeue_stale.
+    # annotations.partners.webhooks.deliveries.webhook_deliveries_requeue_stale.
     "webhook-deliveries-sweep": {
         "task": "annotations.tasks.webhook_deliveries_sweep",
         "schedule": 60.0,

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("annotations.review.urls")),
     path("", include("annotations.tagging.urls")),
     path("", include("annotations.editorial.urls")),
+    path("", include("annotations.publishing.urls")),
 ]

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta, timezone
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -399,3 +400,11 @@ def test_the_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"ClaimReviewOrTombstone" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_a_claimreview_url_is_its_public_page_open_to_anyone(client, partner_client):
+    published = publish()
+    (item,) = results(partner_client.get(LIST))
+    page = client.get(item["url"].removeprefix(settings.SITE_URL))  # logged out
+    assert page.status_code == 200 and published.statement.text in page.content.decode()
+    assert client.get(f"/verdicts/{published.pk + 1}/").status_code == 404

@@ -1,4 +1,4 @@
-"""Webhooks (annotations.partners.webhooks): signed deliveries of published, corrected and
+"""Webhooks (annotations.partners.webhooks.*): signed deliveries of published, corrected and
 withdrawn verdicts to a real HTTP receiver on 127.0.0.1, retries with backoff, the
 give-up window, the SSRF guard, the broker-outage sweep, and the admin pages.
 
@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 import random
+import re
 import shutil
 import socket
 import ssl
@@ -21,13 +22,16 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from annotations import admin as admin_module
 from annotations.editorial.services import (
     verdict_approve,
     verdict_correction_start,
@@ -40,18 +44,19 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from annotations.partners import webhooks
-from annotations.partners.tokens import partner_token_create
-from annotations.partners.webhooks import (
-    address_refusal,
-    webhook_body,
+from annotations.partners.tokens import partner_token_create, partner_token_revoke
+from annotations.partners.webhooks import deliveries, transport
+from annotations.partners.webhooks.deliveries import (
     webhook_deliveries_requeue_stale,
     webhook_deliveries_retry,
     webhook_delivery_attempt,
+)
+from annotations.partners.webhooks.protocol import (
+    webhook_body,
     webhook_retry_countdown,
     webhook_signature,
-    webhook_url_validate,
 )
+from annotations.partners.webhooks.transport import address_refusal, webhook_url_validate
 from annotations.review.services import SourceInput, verdict_save
 from annotations.tasks import webhook_deliver
 from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
@@ -429,25 +434,37 @@ def test_a_broker_outage_loses_no_delivery_the_sweep_sends_it(receiver, desk, br
 
     # Not yet stale: the sweep leaves it (its message may still be on its way).
     assert webhook_deliveries_requeue_stale() == 0
-    later = timezone.now() + timedelta(seconds=webhooks.STALE_SECONDS + 1)
+    later = timezone.now() + timedelta(seconds=deliveries.STALE_SECONDS + 1)
     assert webhook_deliveries_requeue_stale(now=later) == 0  # the broker is still down
     delivery.refresh_from_db()
     assert delivery.state == "pending"
 
 
-def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eager):
+def sweep_by_command() -> int:
+    out = StringIO()
+    call_command("sweep_webhook_deliveries", stdout=out)
+    match = re.fullmatch(r"Re-enqueued (\d+) webhook delivery\(ies\)\.\n", out.getvalue())
+    assert match, out.getvalue()
+    return int(match[1])
+
+
+# The cron command does what the periodic task does (celery beat may not be running).
+@pytest.mark.parametrize(
+    "sweep", [webhook_deliveries_requeue_stale, sweep_by_command], ids=["task", "command"]
+)
+def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eager, sweep):
     partner_with(receiver.url)
     desk.submit()
     receiver.respond(500)
     desk.approve()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "pending"
-    assert webhook_deliveries_requeue_stale() == 0  # due in ~30 s: not stale
+    assert sweep() == 0  # due in ~30 s: not stale
     # The retry message was lost: long past due, the sweep publishes it again.
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=webhooks.STALE_SECONDS + 1)
+        next_attempt_at=timezone.now() - timedelta(seconds=deliveries.STALE_SECONDS + 1)
     )
-    assert webhook_deliveries_requeue_stale() == 1
+    assert sweep() == 1
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, len(receiver.requests)) == ("delivered", 2, 2)
 
@@ -577,7 +594,7 @@ def tls_receiver(receiver, tmp_path, monkeypatch):
     receiver.sni_names = []
     server_context.sni_callback = lambda sock, name, ctx: receiver.sni_names.append(name)
     receiver.server.socket = server_context.wrap_socket(receiver.server.socket, server_side=True)
-    monkeypatch.setattr(webhooks, "TLS_VERIFY", ssl.create_default_context(cafile=str(cert)))
+    monkeypatch.setattr(transport, "TLS_VERIFY", ssl.create_default_context(cafile=str(cert)))
     return receiver
 
 
@@ -705,7 +722,14 @@ class _Fixed(random.Random):
 # --- Admin ------------------------------------------------------------------------------
 
 
-def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client):
+def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client, monkeypatch):
+    # The admin revokes through the service, like `partner_token --revoke`.
+    calls = []
+    monkeypatch.setattr(
+        admin_module,
+        "partner_token_revoke",
+        lambda **kwargs: calls.append(kwargs) or partner_token_revoke(**kwargs),
+    )
     new = partner_token_create(name="Wire service")
     other = partner_token_create(name="Wire service")
     changelist = reverse("admin:annotations_partnertoken_changelist")
@@ -722,6 +746,7 @@ def test_admin_lists_tokens_by_prefix_and_revokes_them(admin_client):
         follow=True,
     )
     assert "Revoked 1 token(s)." in response.content.decode()
+    assert [list(call["token_ids"]) for call in calls] == [[new.token.pk]]
     assert PartnerToken.objects.get(pk=new.token.pk).revoked_at is not None
     assert PartnerToken.objects.get(pk=other.token.pk).revoked_at is None
     assert admin_client.get(reverse("admin:annotations_partnertoken_add")).status_code == 403

@@ -20,13 +20,13 @@ from django.utils import timezone
 from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import PublishedVerdict, ReviewEvent, Statement, Verdict
-from annotations.partners.webhooks import (
+from annotations.partners.webhooks.deliveries import webhooks_enqueue
+from annotations.partners.webhooks.protocol import (
     EVENT_CORRECTED,
     EVENT_PUBLISHED,
     EVENT_WITHDRAWN,
-    webhooks_enqueue,
 )
-from annotations.publishing.claimreview import claimreview_document
+from annotations.publishing.services import published_document_store
 from annotations.review.services import event_record, statement_lock, verdict_snapshot
 from annotations.review.workflow import Action, transition_find, transition_target
 
@@ -140,13 +140,6 @@ def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdic
             note=published.withdrawn_reason,
         )
     return published
-
-
-def published_document_store(*, published: PublishedVerdict) -> None:
-    """Freeze the ClaimReview (or tombstone) partners will get, after the row is saved
-    (the document carries its id)."""
-    published.document = claimreview_document(published)
-    published.save(update_fields=["document"])
 
 
 def revision_editor_ids(*, statement: Statement, verdict: Verdict) -> set[int]:

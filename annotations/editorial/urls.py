@@ -9,5 +9,4 @@ urlpatterns = [
         "statements/<int:pk>/record/", views.StatementRecordView.as_view(), name="statement_record"
     ),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
-    path("verdicts/<int:pk>/", views.PublicVerdictView.as_view(), name="verdict_public"),
 ]

@@ -3,11 +3,9 @@ version and history), the dashboard. Thin views over editorial.services and
 editorial.selectors."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.decorators import method_decorator
 from django.views import View
 
 from annotations.core.errors import DomainError, InvalidInput, error_status
@@ -222,16 +220,3 @@ class DashboardView(DeskRoleRequiredMixin, View):
             "approvals_total": sum(d.count for d in board.approvals_per_day),
         }
         return render(request, "annotations/editorial/dashboard.html", context)
-
-
-@method_decorator(login_not_required, name="dispatch")
-class PublicVerdictView(View):
-    """The public page of a published verdict: the ClaimReview ``url`` partners link to."""
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        published = (
-            PublishedVerdict.objects.select_related("statement__article").filter(pk=pk).first()
-        )
-        if published is None:
-            raise Http404("No such verdict.")
-        return render(request, "annotations/verdict_public.html", {"published": published})

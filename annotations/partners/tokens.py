@@ -5,6 +5,7 @@ without downtime."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -43,11 +44,19 @@ def partner_token_create(*, name: str) -> NewToken:
     return NewToken(partner=partner, token=token, secret=secret)
 
 
-def partner_token_revoke(*, prefix: str) -> int:
-    """Revoke the live tokens starting with ``prefix``; returns how many."""
-    return PartnerToken.objects.filter(prefix__startswith=prefix, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+def partner_token_revoke(
+    *, prefix: str | None = None, token_ids: Iterable[int] | None = None
+) -> int:
+    """Revoke the live tokens starting with ``prefix`` (the command line), or those with
+    these ids (the admin's selection); returns how many."""
+    if (prefix is None) == (token_ids is None):
+        raise ValueError("give either a prefix or token ids")
+    tokens = PartnerToken.objects.filter(revoked_at__isnull=True)
+    if prefix is not None:
+        tokens = tokens.filter(prefix__startswith=prefix)
+    else:
+        tokens = tokens.filter(pk__in=list(token_ids))
+    return tokens.update(revoked_at=timezone.now())
 
 
 def partner_authenticate(*, secret: str) -> Partner | None:

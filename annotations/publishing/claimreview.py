@@ -1,5 +1,7 @@
 """schema.org ClaimReview for a published verdict: the one place its shape is defined, used
-by the API, the bulk export and webhooks alike.
+by the API, the bulk export and webhooks alike. The CSV export's columns (a flattening of
+the same document) and the API schema's example are derived here too, so neither can
+drift from the builder; tests check the API serializers that describe it against it.
 
 Rating scale (documented in the API docs): the five truth steps carry a number, with
 ``bestRating`` 5 and ``worstRating`` 1 — True 5, Mostly true 4, Half true 3, Mostly false 2,
@@ -7,13 +9,15 @@ False 1. Misleading and Unverifiable are not points on that scale: their ``revie
 has ``alternateName`` only, no ``ratingValue``, as Google's fact-check guidance allows.
 """
 
-from datetime import UTC
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
-from annotations.models import PublishedVerdict, Verdict
+from annotations.models import Article, PublishedVerdict, Statement, Verdict
 
 Rating = Verdict.Rating
 RATING_VALUES: dict[str, int] = {
@@ -26,8 +30,25 @@ RATING_VALUES: dict[str, int] = {
 RATING_NAMES = dict(Rating.choices)
 
 
-def verdict_url(published: PublishedVerdict) -> str:
-    return settings.SITE_URL + reverse("verdict_public", args=[published.pk])
+@dataclass(frozen=True)
+class Site:
+    """Who publishes: the public root the verdict URLs hang from, and the author."""
+
+    url: str
+    org_name: str
+    org_url: str
+
+
+def site_current() -> Site:
+    return Site(
+        url=settings.SITE_URL,
+        org_name=settings.FACTCHECK_ORG_NAME,
+        org_url=settings.FACTCHECK_ORG_URL,
+    )
+
+
+def verdict_url(published: PublishedVerdict, *, site: Site | None = None) -> str:
+    return (site or site_current()).url + reverse("verdict_public", args=[published.pk])
 
 
 def _iso(value) -> str | None:
@@ -45,9 +66,10 @@ def review_rating(rating: str) -> dict[str, Any]:
     return data
 
 
-def claimreview_build(published: PublishedVerdict) -> dict[str, Any]:
+def claimreview_build(published: PublishedVerdict, *, site: Site | None = None) -> dict[str, Any]:
     """The ClaimReview JSON-LD object. ``published`` must come with
     ``select_related("statement__article")`` (no query is made here)."""
+    site = site or site_current()
     statement = published.statement
     article = statement.article
     appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article.title}
@@ -67,14 +89,14 @@ def claimreview_build(published: PublishedVerdict) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "id": published.pk,
-        "url": verdict_url(published),
+        "url": verdict_url(published, site=site),
         "claimReviewed": statement.text,
         "datePublished": _iso(published.first_published_at),
         "dateModified": _iso(published.modified_at),
         "author": {
             "@type": "Organization",
-            "name": settings.FACTCHECK_ORG_NAME,
-            "url": settings.FACTCHECK_ORG_URL,
+            "name": site.org_name,
+            "url": site.org_url,
         },
         "reviewRating": review_rating(published.rating),
         "reviewBody": published.explanation,
@@ -103,14 +125,16 @@ def claimreview_build(published: PublishedVerdict) -> dict[str, Any]:
     return data
 
 
-def claimreview_tombstone(published: PublishedVerdict) -> dict[str, Any]:
+def claimreview_tombstone(
+    published: PublishedVerdict, *, site: Site | None = None
+) -> dict[str, Any]:
     """What a withdrawn verdict becomes: enough for a partner to take it down."""
     return {
         "id": published.pk,
         "withdrawn": True,
         "withdrawnAt": _iso(published.withdrawn_at),
         "dateModified": _iso(published.modified_at),
-        "url": verdict_url(published),
+        "url": verdict_url(published, site=site),
     }
 
 
@@ -125,3 +149,73 @@ def claimreview_or_tombstone(published: PublishedVerdict) -> dict[str, Any]:
     """What partners get for this verdict: the document frozen at its last publication
     event (built now only for a row that predates stored documents)."""
     return published.document or claimreview_document(published)
+
+
+# --- The CSV export: one row per document, tombstones included -------------------------
+
+
+def _rating(document: dict[str, Any]) -> dict[str, Any]:
+    return document.get("reviewRating", {})
+
+
+def _appearance(document: dict[str, Any]) -> dict[str, Any]:
+    return document.get("itemReviewed", {}).get("appearance", {})
+
+
+# Each column and how it is read off a document; what a tombstone lacks is left empty.
+CSV_FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+    ("id", lambda d: d["id"]),
+    ("url", lambda d: d["url"]),
+    ("claimReviewed", lambda d: d.get("claimReviewed", "")),
+    ("verdict", lambda d: _rating(d).get("alternateName", "")),
+    ("ratingValue", lambda d: _rating(d).get("ratingValue", "")),
+    ("datePublished", lambda d: d.get("datePublished", "")),
+    ("dateModified", lambda d: d["dateModified"]),
+    ("withdrawn", lambda d: "true" if d["withdrawn"] else "false"),
+    ("withdrawnAt", lambda d: d.get("withdrawnAt", "")),
+    ("speaker", lambda d: d.get("itemReviewed", {}).get("author", {}).get("name", "")),
+    ("articleUrl", lambda d: _appearance(d).get("url", "")),
+    ("articleHeadline", lambda d: _appearance(d).get("headline", "")),
+    ("reviewBody", lambda d: d.get("reviewBody", "")),
+    ("sources", lambda d: " ".join(c["url"] for c in d.get("citation", []))),
+]
+CSV_COLUMNS = [name for name, _ in CSV_FIELDS]
+
+
+def claimreview_csv_row(*, document: dict[str, Any]) -> list[Any]:
+    """A stored document (ClaimReview or tombstone) as a row under CSV_COLUMNS."""
+    return [read(document) for _, read in CSV_FIELDS]
+
+
+# --- The API schema's example ----------------------------------------------------------
+
+EXAMPLE_SITE = Site(
+    url="https://factcheck.example.org",
+    org_name="Fact-check desk",
+    org_url="https://factcheck.example.org/",
+)
+
+
+def claimreview_example_published() -> PublishedVerdict:
+    """An unsaved published verdict, the API documentation's example."""
+    when = datetime(2026, 11, 20, 9, 12, tzinfo=UTC)
+    article = Article(title="Coalition of the Willing meets")
+    statement = Statement(
+        article=article, text="The EU holds €210 billion in immobilised Russian assets."
+    )
+    return PublishedVerdict(
+        pk=7,
+        statement=statement,
+        rating=Rating.MOSTLY_TRUE,
+        explanation="The Commission's figure is €210 billion; most is held in Belgium.",
+        sources=[{"url": "https://ec.europa.eu/"}],
+        first_published_at=when,
+        published_at=when,
+        modified_at=when,
+    )
+
+
+def claimreview_example() -> dict[str, Any]:
+    """The ClaimReview of the example verdict, as the API would serve it (call it once
+    URLs can be reversed: not while the URLconf is being imported)."""
+    return claimreview_build(claimreview_example_published(), site=EXAMPLE_SITE)

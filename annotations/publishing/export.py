@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from annotations.models import PublishedVerdict
+from annotations.publishing.claimreview import CSV_COLUMNS, claimreview_csv_row
 from annotations.publishing.selectors import export_rows
 
 
@@ -25,12 +27,13 @@ def _horizon() -> datetime:
 
 # CSV with a quote and a delimiter that never occur in JSON text (PostgreSQL escapes every
 # control character inside JSON strings): each line is then the document, unaltered.
-# (COPY's text format would double every backslash.)
+# (COPY's text format would double every backslash.) Table and column names come from the
+# model's _meta, so a renamed table or column cannot leave this query behind.
 _COPY_SQL = """
 COPY (
-  SELECT document::text FROM annotations_publishedverdict
-  WHERE modified_at <= {horizon} AND ({since}::timestamptz IS NULL OR modified_at >= {since})
-  ORDER BY modified_at, id
+  SELECT {document}::text FROM {table}
+  WHERE {modified} <= {horizon} AND ({since}::timestamptz IS NULL OR {modified} >= {since})
+  ORDER BY {modified}, {id}
 ) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')
 """
 
@@ -47,8 +50,14 @@ def ndjson_export(*, updated_since: datetime | None = None) -> Iterator[bytes | 
 def _copy_chunks(*, updated_since: datetime | None) -> Iterator[bytes]:
     from psycopg import sql
 
+    meta = PublishedVerdict._meta
     query = sql.SQL(_COPY_SQL).format(
-        horizon=sql.Literal(_horizon()), since=sql.Literal(updated_since)
+        table=sql.Identifier(meta.db_table),
+        document=sql.Identifier(meta.get_field("document").column),
+        modified=sql.Identifier(meta.get_field("modified_at").column),
+        id=sql.Identifier(meta.pk.column),
+        horizon=sql.Literal(_horizon()),
+        since=sql.Literal(updated_since),
     )
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(query) as copy:
@@ -56,34 +65,12 @@ def _copy_chunks(*, updated_since: datetime | None) -> Iterator[bytes]:
             yield bytes(chunk)
 
 
-CSV_COLUMNS = [
-    "id", "url", "claimReviewed", "verdict", "ratingValue", "datePublished", "dateModified",
-    "withdrawn", "withdrawnAt", "speaker", "articleUrl", "articleHeadline", "reviewBody",
-    "sources",
-]  # fmt: skip
-
-
 def csv_export(*, updated_since: datetime | None = None) -> Iterator[str]:
     """The export as CSV: one row per published verdict (tombstones marked withdrawn)."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for published in export_rows(updated_since=updated_since):
-        yield writer.writerow(_csv_row(published.document))
-
-
-def _csv_row(data: dict) -> list:
-    if data["withdrawn"]:
-        return [data["id"], data["url"], "", "", "", "", data["dateModified"], "true",
-                data["withdrawnAt"], "", "", "", "", ""]  # fmt: skip
-    claim = data["itemReviewed"]
-    rating = data["reviewRating"]
-    return [
-        data["id"], data["url"], data["claimReviewed"], rating["alternateName"],
-        rating.get("ratingValue", ""), data["datePublished"], data["dateModified"], "false", "",
-        claim.get("author", {}).get("name", ""), claim["appearance"].get("url", ""),
-        claim["appearance"]["headline"], data["reviewBody"],
-        " ".join(c["url"] for c in data["citation"]),
-    ]  # fmt: skip
+        yield writer.writerow(claimreview_csv_row(document=published.document))
 
 
 class _Echo:

@@ -8,7 +8,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
-from annotations.partners.api.fields import ID_MAX
+
+# The largest id a row can have (BigAutoField): a larger number cannot name one, and the
+# database would refuse to compare with it.
+ID_MAX = 2**63 - 1
 
 
 def published_settled() -> QuerySet[PublishedVerdict]:
@@ -100,6 +103,15 @@ def api_article_get(*, article_id: int) -> Article | None:
         s.published_mentions = [m for m in mentions if s.start <= m.start and m.end <= s.end]
     article.published_statements = statements
     return article
+
+
+def published_public_get(*, published_id: int) -> PublishedVerdict | None:
+    """A published verdict (withdrawn ones too) for its public page, or None."""
+    return (
+        PublishedVerdict.objects.select_related("statement__article")
+        .filter(pk=published_id)
+        .first()
+    )
 
 
 def export_rows(*, updated_since: datetime | None = None):

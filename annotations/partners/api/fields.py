@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from django.core.validators import RegexValidator, URLValidator
 from rest_framework import serializers
 
-# PostgreSQL's bigint: larger ids cannot exist.
-ID_MAX = 2**63 - 1
 # No NUL: PostgreSQL text cannot hold it. ("+": a blank value, where allowed, is its own
 # case in the schema, and JSON Schema's oneOf must not find it in both.)
 NO_NUL_PATTERN = r"^[^\x00]+$"

@@ -1,8 +1,9 @@
 """Explicit input and output serializers of the partner API.
 
 Output objects are built by annotations.publishing.claimreview (one definition of the shape for
-the API, exports and webhooks); the output serializers here declare that shape for the
-OpenAPI schema and pass the built dicts through.
+the API, exports and webhooks); the ClaimReview serializers here only describe that shape
+for the OpenAPI schema and pass the built dicts through (tests/test_api_claimreview.py
+checks their fields against the builder's keys, so the two cannot drift).
 """
 
 from django.conf import settings
@@ -11,7 +12,6 @@ from rest_framework import serializers
 from annotations.ingest.services import TITLE_MAX_CHARS
 from annotations.models import Verdict
 from annotations.partners.api.fields import (
-    ID_MAX,
     NO_NUL_PATTERN,
     HttpURLField,
     QueryParametersSerializer,
@@ -21,6 +21,7 @@ from annotations.partners.api.fields import (
     WireIntegerField,
 )
 from annotations.publishing.claimreview import claimreview_or_tombstone
+from annotations.publishing.selectors import ID_MAX
 
 # Control characters (but tab, LF, CR) and what str.isspace() calls white space: an
 # article's text must have a character that is neither, and no control character. (Spelled

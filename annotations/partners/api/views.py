@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.fields import empty
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from annotations.partners.api import serializers as s
 from annotations.partners.api.errors import request_too_large_message
 from annotations.partners.api.pagination import ArticleCursorPagination, SyncCursorPagination
 from annotations.partners.api.permissions import CanIngest
+from annotations.publishing.claimreview import claimreview_example
 from annotations.publishing.export import csv_export, ndjson_export
 from annotations.publishing.selectors import (
     api_article_get,
@@ -62,37 +64,27 @@ def error_responses(*codes: int) -> dict:
     return {code: ERRORS[code] for code in sorted({*codes, 401, 403, 429, 500})}
 
 
-CLAIMREVIEW_EXAMPLE = OpenApiExample(
-    "A published verdict",
-    value={
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "id": 7,
-        "url": "https://factcheck.example.org/verdicts/7/",
-        "claimReviewed": "The EU holds €210 billion in immobilised Russian assets.",
-        "datePublished": "2026-11-20T09:12:00+00:00",
-        "dateModified": "2026-11-20T09:12:00+00:00",
-        "author": {
-            "@type": "Organization",
-            "name": "Fact-check desk",
-            "url": "https://factcheck.example.org/",
-        },
-        "reviewRating": {
-            "@type": "Rating",
-            "alternateName": "Mostly true",
-            "ratingValue": 4,
-            "bestRating": 5,
-            "worstRating": 1,
-        },
-        "reviewBody": "The Commission's figure is €210 billion; most is held in Belgium.",
-        "itemReviewed": {
-            "@type": "Claim",
-            "appearance": {"@type": "NewsArticle", "headline": "Coalition of the Willing meets"},
-        },
-        "citation": [{"@type": "CreativeWork", "url": "https://ec.europa.eu/"}],
-        "withdrawn": False,
-    },
-    response_only=True,
+class _BuiltExample(OpenApiExample):
+    """An example whose value the ClaimReview builder makes when the schema is generated:
+    the builder reverses URLs, which cannot happen while the URLconf imports this module.
+    (drf-spectacular may set ``value`` on a copy, e.g. to wrap it in a page: kept.)"""
+
+    def __init__(self, name: str, *, build, **kwargs) -> None:
+        self._build = build
+        super().__init__(name, **kwargs)
+
+    @property
+    def value(self):
+        value = self.__dict__.get("_value", empty)
+        return self._build() if value is empty else value
+
+    @value.setter
+    def value(self, value) -> None:
+        self.__dict__["_value"] = value
+
+
+CLAIMREVIEW_EXAMPLE = _BuiltExample(
+    "A published verdict", build=claimreview_example, response_only=True
 )
 
 
