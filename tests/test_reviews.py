@@ -9,11 +9,9 @@ from django.utils import timezone
 from annotations.core.errors import Conflict, DomainError, Forbidden
 from annotations.ingest.services import article_ingest
 from annotations.models import EntityMention, ReviewEvent, Statement, TaggingJob, Verdict
+from annotations.review.corrections import mention_relabel, mention_remove, statement_add
 from annotations.review.services import (
     SourceInput,
-    mention_relabel,
-    mention_remove,
-    statement_add,
     statement_assign,
     statement_dismiss,
     statement_restore,

@@ -17,17 +17,12 @@ from django.utils import timezone
 from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_has_desk_role, user_is_reviewer
 from annotations.models import (
-    Article,
-    EntityMention,
     ReviewEvent,
     Statement,
     Verdict,
     VerdictSource,
 )
-from annotations.nlp.entities import LABELS_KEPT, EntitySpan, entities_cluster
-from annotations.nlp.statements import checkworthiness_assess, figures_find, sentences_split
 from annotations.review.workflow import Action, transition_find, transition_target
-from annotations.tagging.resolution import entities_resolve
 
 State = Statement.ReviewState
 
@@ -58,7 +53,7 @@ def verdict_save(
     ``base_version`` is the version the reviewer started editing from (0 when there was
     no verdict yet); if someone saved in between, Conflict carries their verdict as ``current``.
     """
-    _require_reviewer(user)
+    reviewer_require(user)
     if rating and rating not in Verdict.Rating.values:
         raise InvalidInput("Choose one of the listed verdicts.", field="rating")
     if submit:
@@ -166,7 +161,7 @@ def verdict_snapshot(*, verdict: Verdict | None, sources: Sequence[VerdictSource
 
 def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
     """Mark a statement "not checkable" with a reason; it can be restored."""
-    _require_reviewer(user)
+    reviewer_require(user)
     if not reason.strip():
         raise InvalidInput("Say why this statement is not checkable.", field="reason")
     with transaction.atomic():
@@ -189,7 +184,7 @@ def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
 
 def statement_restore(*, statement_id: int, user) -> Statement:
     """Undo a dismissal: back to draft if it has a verdict, else not started."""
-    _require_reviewer(user)
+    reviewer_require(user)
     with transaction.atomic():
         statement = statement_lock(statement_id)
         if transition_find(state=statement.review_state, action=Action.RESTORE) is None:
@@ -228,152 +223,10 @@ def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Sta
     return statement
 
 
-# --- Human corrections ----------------------------------------------------------------
-
-
-def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, int]:
-    """Check a selection against the body and trim surrounding white space.
-
-    ``start`` and ``end`` are code point offsets (Python str indices); ``text`` is what
-    the reviewer selected. A browser that counted anything else (UTF-16 code units, say)
-    sends offsets that miss ``text``: refused, never stored on the wrong characters.
-    """
-    if not (0 <= start < end <= len(body)):
-        raise InvalidInput("The selection is outside the article text.", field="start")
-    if body[start:end] != text:
-        raise InvalidInput(
-            "The selected text does not match the article at these offsets; nothing was"
-            " saved. Reload the page and select the text again.",
-            field="text",
-        )
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    if start == end:
-        raise InvalidInput("The selection is empty.", field="start")
-    if "\n" in body[start:end]:
-        raise InvalidInput("A selection can't span paragraphs.", field="start")
-    return start, end
-
-
-def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> Statement:
-    """Add a statement the detector missed, from a selection in the article (``text``
-    is the selected text, checked against ``body[start:end]``)."""
-    _require_reviewer(user)
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
-        if article is None:
-            raise InvalidInput("No such article.")
-        start, end = span_validate(body=article.body, start=start, end=end, text=text)
-        overlapping = Statement.objects.filter(article=article, start__lt=end, end__gt=start)
-        if overlapping.exists():
-            raise InvalidInput(
-                "The selection overlaps a statement that is already marked.", field="start"
-            )
-        text = article.body[start:end]
-        figures = figures_find(text, offset=start)
-        assessment = checkworthiness_assess(text, figures=figures)
-        order = sum(1 for s in sentences_split(article.body) if s.start <= start)
-        statement = Statement.objects.create(
-            article=article,
-            start=start,
-            end=end,
-            text=text,
-            order=max(order - 1, 0),
-            score=round(assessment.score, 3),
-            reasons=list(assessment.reasons),
-            figures=[
-                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind} for f in figures
-            ],
-            origin=Statement.Origin.HUMAN,
-            created_by=user,
-        )
-        event_record(
-            statement=statement,
-            user=user,
-            action=ReviewEvent.Action.ADDED,
-            to_state=State.NOT_STARTED,
-            from_state="",
-        )
-    return statement
-
-
-def mention_add(
-    *, article_id: int, user, start: int, end: int, text: str, label: str
-) -> EntityMention:
-    """Mark an entity the model missed; it replaces model mentions it overlaps. ``text`` is
-    the selected text: checked first, so a refused mark never removes a model mention."""
-    _require_reviewer(user)
-    _label_check(label)
-    with transaction.atomic():
-        article = Article.objects.filter(pk=article_id).first()
-        if article is None:
-            raise InvalidInput("No such article.")
-        start, end = span_validate(body=article.body, start=start, end=end, text=text)
-        return _human_mention_put(article=article, user=user, start=start, end=end, label=label)
-
-
-def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
-    """Give a mention another label; the next tagging run keeps the reviewer's choice."""
-    _require_reviewer(user)
-    _label_check(label)
-    with transaction.atomic():
-        mention = _mention_lock(mention_id)
-        return _human_mention_put(
-            article=mention.article, user=user, start=mention.start, end=mention.end, label=label
-        )
-
-
-def mention_remove(*, mention_id: int, user) -> None:
-    """Remove a mention; a human tombstone stops the next tagging run re-adding it."""
-    _require_reviewer(user)
-    with transaction.atomic():
-        mention = _mention_lock(mention_id)
-        _overlapping_mentions(mention.article_id, mention.start, mention.end).delete()
-        EntityMention.objects.create(
-            article_id=mention.article_id,
-            entity_id=mention.entity_id,
-            start=mention.start,
-            end=mention.end,
-            text=mention.text,
-            label=mention.label,
-            source=EntityMention.Source.HUMAN,
-            removed=True,
-            created_by=user,
-        )
-
-
-def _human_mention_put(*, article: Article, user, start: int, end: int, label: str):
-    text = article.body[start:end]
-    clusters = entities_cluster([EntitySpan(start=start, end=end, text=text, label=label)])
-    (entity,) = entities_resolve(clusters=clusters)
-    _overlapping_mentions(article.pk, start, end).delete()
-    return EntityMention.objects.create(
-        article=article,
-        entity=entity,
-        start=start,
-        end=end,
-        text=text,
-        label=label,
-        source=EntityMention.Source.HUMAN,
-        created_by=user,
-    )
-
-
-def _overlapping_mentions(article_id: int, start: int, end: int):
-    return EntityMention.objects.filter(article_id=article_id, start__lt=end, end__gt=start)
-
-
-def _label_check(label: str) -> None:
-    if label not in LABELS_KEPT:
-        raise InvalidInput("Choose one of the listed entity labels.", field="label")
-
-
 # --- Shared ---------------------------------------------------------------------------
 
 
-def _require_reviewer(user) -> None:
+def reviewer_require(user) -> None:
     if not user_is_reviewer(user):
         raise Forbidden("Only members of Reviewers can do this.")
 
@@ -386,18 +239,6 @@ def statement_lock(statement_id: int) -> Statement:
     if statement is None:
         raise InvalidInput("No such statement.")
     return statement
-
-
-def _mention_lock(mention_id: int) -> EntityMention:
-    mention = (
-        EntityMention.objects.select_for_update()
-        .select_related("article")
-        .filter(pk=mention_id, removed=False)
-        .first()
-    )
-    if mention is None:
-        raise InvalidInput("No such entity mention.")
-    return mention
 
 
 def event_record(
