@@ -14,6 +14,7 @@ from annotations.core.roles import (
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
 )
+from annotations.editorial.chart import approvals_chart
 from annotations.editorial.diffing import verdict_changes
 from annotations.editorial.selectors import approvals_queue, dashboard_get
 from annotations.editorial.services import (
@@ -195,28 +196,9 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 class DashboardView(DeskRoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         board = dashboard_get(days=30)
-        peak = max((d.count for d in board.approvals_per_day), default=0) or 1
-        bars = []
-        for i, d in enumerate(board.approvals_per_day):
-            height = round(d.count / peak * 90)  # px in the chart's 600x130 viewBox
-            x = i * 20
-            bars.append(
-                {
-                    "day": d.day,
-                    "count": d.count,
-                    "x": x,
-                    "y": 110 - height,
-                    "height": height,
-                    "label_x": x + 8,
-                    "label_y": 106 - height,
-                    "tick": (i % 7 == 0 and i < len(board.approvals_per_day) - 4)
-                    or i == len(board.approvals_per_day) - 1,
-                }
-            )
         context = {
             "board": board,
-            "bars": bars,
-            "peak": peak,
+            "chart": approvals_chart(days=board.approvals_per_day),
             "approvals_total": sum(d.count for d in board.approvals_per_day),
         }
         return render(request, "annotations/editorial/dashboard.html", context)

@@ -56,10 +56,6 @@ class VerdictForm(forms.Form):
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=ACTIONS, required=False)
 
-    @property
-    def submitting(self) -> bool:
-        return self.is_bound and self.data.get("action") == "submit"
-
 
 class SourceForm(forms.Form):
     url = HttpURLField(
