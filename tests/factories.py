@@ -19,10 +19,14 @@ from annotations.models import (
     Entity,
     EntityAlias,
     EntityMention,
+    Partner,
+    PartnerToken,
+    PublishedVerdict,
     Statement,
     TaggingJob,
     Verdict,
     VerdictSource,
+    WebhookDelivery,
 )
 from annotations.nlp.entities import entity_key
 
@@ -167,3 +171,81 @@ class VerdictSourceFactory(DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
     title = "Official statement"
     accessed_at = factory.LazyFunction(timezone.now)
+
+
+class PublishedVerdictFactory(factory.Factory):
+    """A published verdict made the way the desk makes one: a reviewer submits a verdict
+    with a source (review.services.verdict_save) and another person, an editor, approves
+    it (editorial.services.verdict_approve), so four eyes, history, the frozen ClaimReview
+    document and webhook rows are all real. Pass ``statement``, ``rating``, ``reviewer``,
+    ``editor`` or ``phrase`` (the statement's text in a new article)."""
+
+    class Meta:
+        model = PublishedVerdict
+
+    statement = None
+    phrase = None
+    rating = Verdict.Rating.FALSE
+    explanation = "The treasury's own figure is 9%."
+    source_url = "https://example.org/treasury"
+    reviewer = None
+    editor = None
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        from annotations.editorial.services import verdict_approve
+        from annotations.review.services import SourceInput, verdict_save
+
+        statement = kw["statement"] or StatementFactory(
+            **({"phrase": kw["phrase"]} if kw["phrase"] else {})
+        )
+        version = statement.verdict.version if hasattr(statement, "verdict") else 0
+        verdict_save(
+            statement_id=statement.pk,
+            user=kw["reviewer"] or ReviewerFactory(username="rita-the-reviewer"),
+            rating=kw["rating"],
+            explanation=kw["explanation"],
+            sources=[SourceInput(url=kw["source_url"], title="Treasury report")],
+            base_version=version,
+            submit=True,
+        )
+        return verdict_approve(
+            statement_id=statement.pk,
+            user=kw["editor"] or EditorFactory(),
+            base_version=version + 1,
+        )
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Newsroom {n}")
+
+
+class PartnerTokenFactory(factory.Factory):
+    """A live token, made by the service (only its digest is stored): the factory returns
+    what partner_token_create returns, whose ``secret`` is the Bearer token."""
+
+    class Meta:
+        model = PartnerToken
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+
+    @classmethod
+    def _create(cls, model_class, *, name: str):
+        from annotations.partners.tokens import partner_token_create
+
+        return partner_token_create(name=name)
+
+
+class WebhookDeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    partner = factory.SubFactory(PartnerFactory, webhook_url="https://hooks.example.org/fc")
+    published = factory.SubFactory(PublishedVerdictFactory)
+    event = "published"
+    delivery_id = factory.Faker("uuid4", cast_to=None)
+    url = factory.SelfAttribute("partner.webhook_url")
+    payload = factory.LazyAttribute(lambda o: o.published.document)

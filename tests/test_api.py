@@ -11,7 +11,6 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from annotations.editorial.services import (
-    verdict_approve,
     verdict_correction_start,
     verdict_return,
     verdict_withdraw,
@@ -24,6 +23,7 @@ from tests.factories import (
     EditorFactory,
     EntityFactory,
     EntityMentionFactory,
+    PublishedVerdictFactory,
     ReviewerFactory,
     StatementFactory,
     UserFactory,
@@ -47,20 +47,8 @@ def partner_client():
 
 
 def publish(statement=None, *, rating="false", reviewer=None, editor=None, text=None):
-    statement = statement or StatementFactory(**({"phrase": text} if text else {}))
-    reviewer = reviewer or ReviewerFactory(username="rita-the-reviewer")
-    version = statement.verdict.version if hasattr(statement, "verdict") else 0
-    verdict_save(
-        statement_id=statement.pk,
-        user=reviewer,
-        rating=rating,
-        explanation="The treasury's own figure is 9%.",
-        sources=[SourceInput(url="https://example.org/treasury", title="Treasury report")],
-        base_version=version,
-        submit=True,
-    )
-    return verdict_approve(
-        statement_id=statement.pk, user=editor or EditorFactory(), base_version=version + 1
+    return PublishedVerdictFactory(
+        statement=statement, rating=rating, reviewer=reviewer, editor=editor, phrase=text
     )
 
 
