@@ -31,6 +31,7 @@ from annotations.tasks import article_tag
 from factcheck.celery import app as celery_app
 from tests.conftest import DEAD_BROKER_URL, celery_broker
 from tests.factories import ArticleFactory, TaggingJobFactory
+from tests.live import service_unavailable, subprocess_database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -43,35 +44,23 @@ WORKER_START_SECONDS = 60
 TAGGING_SECONDS = 60
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     if not url:
-        _unavailable("REDIS_URL is not set (scripts/test-services.sh sets it if Redis answers)")
+        service_unavailable(
+            "REDIS_URL is not set (scripts/test-services.sh sets it if Redis answers)"
+        )
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        _unavailable(f"Redis at {url} is unreachable: {exc}")
+        service_unavailable(f"Redis at {url} is unreachable: {exc}")
     return url
 
 
 @pytest.fixture(scope="module")
 def test_database_url(django_db_setup) -> str:
-    db = connections["default"].settings_dict
-    if connections["default"].vendor != "postgresql":
-        _unavailable(
-            "the worker needs PostgreSQL (DATABASE_URL=postgres://...): it cannot see the "
-            "in-memory SQLite test database of this process"
-        )
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
+    return subprocess_database_url()
 
 
 class Worker:
