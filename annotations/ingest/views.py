@@ -38,8 +38,8 @@ def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
             pairs.append((key.encode("latin-1"), value.encode("latin-1")))
     data = QueryDict(mutable=True)
     undecodable: dict[str, int] = {}
-    for key, raw in pairs:
-        name = key.decode("utf-8", "replace")
+    for raw_name, raw in pairs:
+        name = raw_name.decode("utf-8", "replace")
         try:
             data.appendlist(name, raw.decode("utf-8"))
         except UnicodeDecodeError as exc:

@@ -190,7 +190,9 @@ class FigureSerializer(serializers.Serializer):
 
 class EntityMentionOutSerializer(serializers.Serializer):
     text = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class, so this does not replace
+    # Field.label at run time; the stubs cannot know that.
+    label = serializers.CharField()  # type: ignore[assignment]
     start = serializers.IntegerField(help_text=_START_HELP)
     end = serializers.IntegerField(help_text=_END_HELP)
     entity_id = serializers.IntegerField()

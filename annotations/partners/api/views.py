@@ -1,6 +1,8 @@
 """The partner API views: one class per resource, explicit input and output serializers,
 logic in selectors and services."""
 
+from collections.abc import Iterator
+
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -198,6 +200,7 @@ class ExportView(APIView):
 
     def get(self, request: Request) -> StreamingHttpResponse:
         since = _query(s.ExportFilterSerializer, request).get("updated_since")
+        body: Iterator[bytes | str]
         if self.format_name == "csv":
             body, content_type = csv_export(updated_since=since), "text/csv; charset=utf-8"
         else:
