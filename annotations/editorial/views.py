@@ -4,13 +4,14 @@ editorial.selectors."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import (
+    AuthenticatedRequest,
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
 )
@@ -32,7 +33,7 @@ APPROVALS_PER_PAGE = 50
 
 
 class ApprovalsView(EditorRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         article_id = int_or_none(request.GET.get("article"))
         reviewer_id = int_or_none(request.GET.get("reviewer"))
         rating = request.GET.get("verdict", "")
@@ -96,7 +97,7 @@ def _changes(statement: Statement, verdict: Verdict | None):
     )
 
 
-def _approval_context(request: HttpRequest, statement: Statement, **extra) -> dict:
+def _approval_context(request: AuthenticatedRequest, statement: Statement, **extra) -> dict:
     verdict = getattr(statement, "verdict", None)
     mentions = statement_mention_list(statement=statement)
     own = verdict is not None and request.user.pk in revision_editor_ids(
@@ -118,11 +119,11 @@ def _approval_context(request: HttpRequest, statement: Statement, **extra) -> di
 class ApprovalDetailView(EditorRequiredMixin, View):
     template_name = "annotations/editorial/approval.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = _statement_or_404(pk)
         return render(request, self.template_name, _approval_context(request, statement))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _statement_or_404(pk)  # a 404 for an unknown statement, before any service call
         action = request.POST.get("action")
         version = int_or_none(request.POST.get("base_version")) or 0
@@ -150,10 +151,10 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 
     template_name = "annotations/editorial/record.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, self.template_name, self._context(request, pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         try:
@@ -172,7 +173,7 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
             return render(request, self.template_name, context, status=error_status(exc))
         return redirect("statement_record", pk=pk)
 
-    def _context(self, request: HttpRequest, pk: int, **extra) -> dict:
+    def _context(self, request: AuthenticatedRequest, pk: int, **extra) -> dict:
         statement = _statement_or_404(pk)
         published = getattr(statement, "published", None)
         return {
@@ -194,7 +195,7 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 
 
 class DashboardView(DeskRoleRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         board = dashboard_get(days=30)
         context = {
             "board": board,

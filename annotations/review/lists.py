@@ -1,11 +1,11 @@
 """The desk's lists: every article with its review progress, and a reviewer's queue."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from annotations.core.roles import DeskRoleRequiredMixin, user_has_desk_role
+from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin, user_has_desk_role
 from annotations.models import Statement
 from annotations.review.selectors import article_list, article_progress, queue_for, returned_notes
 
@@ -13,7 +13,7 @@ ARTICLES_PER_PAGE = 50
 
 
 class ArticleListView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         search = request.GET.get("q", "").strip()[:200]
         state = request.GET.get("state", "")
         if state not in Statement.ReviewState.values:
@@ -41,7 +41,7 @@ class ArticleListView(View):
 class QueueView(DeskRoleRequiredMixin, View):
     """My queue: statements assigned to me that still need work, oldest first."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         statements = queue_for(user=request.user)
         notes = returned_notes(statement_ids=[s.pk for s in statements])
         for statement in statements:

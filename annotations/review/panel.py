@@ -10,8 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from annotations.core.errors import Conflict
-from annotations.core.roles import user_is_editor, user_is_reviewer
+from annotations.core.roles import AuthenticatedRequest, user_is_editor, user_is_reviewer
 from annotations.models import Article, Statement, Verdict
 from annotations.review.forms import (
     ENTITY_LABELS,
@@ -31,6 +30,7 @@ from annotations.review.selectors import (
     statement_list,
     statement_mention_list,
 )
+from annotations.review.services import VerdictConflict
 from annotations.review.workflow import panel_rights
 
 PAGE_TEMPLATE = "annotations/article_detail.html"
@@ -91,7 +91,7 @@ def verdict_of(statement: Statement) -> Verdict | None:
         return None
 
 
-def conflict_context(exc: Conflict) -> dict[str, Any]:
+def conflict_context(exc: VerdictConflict) -> dict[str, Any]:
     """The other person's verdict as saved, to show beside what this reviewer typed."""
     theirs = exc.current
     if theirs is None:
@@ -108,7 +108,7 @@ def conflict_context(exc: Conflict) -> dict[str, Any]:
 
 
 def panel_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     statement: Statement,
     *,
     mentions=None,
@@ -192,7 +192,7 @@ def panel_context(
 
 
 def panel_response(
-    request: HttpRequest, statement: Statement, *, status: int = 200, **panel: Any
+    request: AuthenticatedRequest, statement: Statement, *, status: int = 200, **panel: Any
 ) -> HttpResponse:
     """The panel fragment for the script; for a plain form post, a redirect on success or
     the whole page with the panel in place (status kept) otherwise."""
@@ -212,7 +212,7 @@ def panel_response(
 
 
 def json_response(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     article_id: int,
     data: dict[str, Any],
     *,

@@ -4,6 +4,7 @@ fixed number of queries."""
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
@@ -18,7 +19,7 @@ from annotations.models import (
 
 
 def article_list(
-    *, user, search: str = "", state: str = "", mine: bool = False
+    *, user: User, search: str = "", state: str = "", mine: bool = False
 ) -> QuerySet[Article]:
     """Articles newest first, as a user in Reviewers or Editors may see them (others see
     none). Filters use subqueries, not joins, so no DISTINCT or GROUP BY is needed and the
@@ -95,7 +96,7 @@ def reviewer_list() -> list:
     )
 
 
-def queue_for(*, user) -> list[Statement]:
+def queue_for(*, user: User) -> list[Statement]:
     """The statements assigned to ``user`` that still need work, oldest assignment first."""
     open_states = [
         Statement.ReviewState.NOT_STARTED,

@@ -9,14 +9,16 @@ Every POST answers two kinds of client:
   on success, or the whole page with the panel (errors, typed text) in place.
 """
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from annotations.core.errors import Conflict, DomainError, InvalidInput, error_status
+from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
-from annotations.core.roles import DeskRoleRequiredMixin
+from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.review.corrections import (
     mention_add,
     mention_relabel,
@@ -54,6 +56,7 @@ from annotations.review.selectors import (
     tagging_state,
 )
 from annotations.review.services import (
+    VerdictConflict,
     statement_assign,
     statement_dismiss,
     statement_restore,
@@ -66,7 +69,7 @@ from annotations.review.services import (
 class ArticleDetailView(DeskRoleRequiredMixin, View):
     """The review page; ``?s=<statement id>`` renders that statement's panel in place."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context = text_context(article_or_404(pk))
         selected_id = int_or_none(request.GET.get("s"))
         statement = statement_for_panel(statement_id=selected_id) if selected_id else None
@@ -81,7 +84,7 @@ class ArticleTextView(DeskRoleRequiredMixin, View):
     """The highlighted text alone, swapped in by the page when tagging finishes or after a
     correction (``?s=`` keeps the selected statement marked)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         selected_id = int_or_none(request.GET.get("s"))
         context = text_context(article_or_404(pk), selected_id=selected_id)
         return render(request, TEXT_TEMPLATE, context)
@@ -90,7 +93,7 @@ class ArticleTextView(DeskRoleRequiredMixin, View):
 class ArticleTaggingView(DeskRoleRequiredMixin, View):
     """Tagging state as JSON, polled by the article page while tagging is pending."""
 
-    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> JsonResponse:
         article = article_or_404(pk)
         job = getattr(article, "tagging_job", None)
         return JsonResponse(
@@ -105,7 +108,7 @@ class ArticleTaggingView(DeskRoleRequiredMixin, View):
 class StatementPanelView(DeskRoleRequiredMixin, View):
     """The verdict panel of one statement (a fragment the page swaps in)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return panel_response(request, statement_or_404(pk))
 
 
@@ -115,7 +118,7 @@ class StatementPanelView(DeskRoleRequiredMixin, View):
 class VerdictSaveView(DeskRoleRequiredMixin, View):
     """Save the verdict as a draft (action=save) or submit it for approval (action=submit)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = VerdictForm(request.POST)
         formset = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
@@ -134,7 +137,7 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
                 base_version=form.cleaned_data["base_version"],
                 submit=submit,
             )
-        except Conflict as exc:
+        except VerdictConflict as exc:
             return _conflict_response(request, pk, exc)
         except DomainError as exc:
             if exc.field in ("rating", "explanation"):
@@ -162,7 +165,9 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
         )
 
 
-def _conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResponse:
+def _conflict_response(
+    request: AuthenticatedRequest, pk: int, exc: VerdictConflict
+) -> HttpResponse:
     """Keep exactly what was typed, but on top of the current version: saving again is
     then a deliberate choice to replace theirs."""
     data = request.POST.copy()
@@ -178,7 +183,7 @@ def _conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResp
 
 
 class StatementDismissView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = DismissForm(request.POST)
         if not form.is_valid():
@@ -198,7 +203,7 @@ class StatementDismissView(DeskRoleRequiredMixin, View):
 
 
 class StatementRestoreView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         try:
             statement_restore(statement_id=pk, user=request.user)
@@ -208,7 +213,7 @@ class StatementRestoreView(DeskRoleRequiredMixin, View):
 
 
 class StatementAssignView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = AssignForm(request.POST)
         if not form.is_valid():
@@ -234,7 +239,7 @@ class StatementAssignView(DeskRoleRequiredMixin, View):
 class StatementAddView(DeskRoleRequiredMixin, View):
     """Add a statement the detector missed, from a selection (body offsets and text)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         article = article_or_404(pk)
         form = SpanForm(request.POST)
         if not form.is_valid():
@@ -248,7 +253,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
                 text=form.cleaned_data["text"],
             )
         except DomainError as exc:
-            data = {"error": exc.message, "field": exc.field}
+            data: dict[str, Any] = {"error": exc.message, "field": exc.field}
             return json_response(request, article.pk, data, status=error_status(exc))
         data = {
             "statement": statement.pk,
@@ -262,7 +267,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
 class MentionAddView(DeskRoleRequiredMixin, View):
     """Mark an entity the model missed, from a selection (body offsets and text), a label."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         article = article_or_404(pk)
         form = MentionAddForm(request.POST)
         if not form.is_valid():
@@ -277,7 +282,7 @@ class MentionAddView(DeskRoleRequiredMixin, View):
                 label=form.cleaned_data["label"],
             )
         except DomainError as exc:
-            data = {"error": exc.message, "field": exc.field}
+            data: dict[str, Any] = {"error": exc.message, "field": exc.field}
             return json_response(request, pk, data, status=error_status(exc))
         data = {
             "mention": mention.pk,
@@ -294,10 +299,10 @@ class _MentionChangeView(DeskRoleRequiredMixin, View):
 
     form_class: type = MentionRemoveForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         raise NotImplementedError
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = self.form_class(request.POST)
         valid = form.is_valid()
         statement_id = form.cleaned_data.get("statement") if valid else None
@@ -324,7 +329,7 @@ class _MentionChangeView(DeskRoleRequiredMixin, View):
 class MentionRelabelView(_MentionChangeView):
     form_class = MentionRelabelForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         mention = mention_relabel(
             mention_id=pk, user=request.user, label=form.cleaned_data["label"]
         )
@@ -334,6 +339,6 @@ class MentionRelabelView(_MentionChangeView):
 class MentionRemoveView(_MentionChangeView):
     form_class = MentionRemoveForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         mention_remove(mention_id=pk, user=request.user)
         return "Entity mention removed."

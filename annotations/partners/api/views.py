@@ -3,6 +3,7 @@ logic in selectors and services."""
 
 from collections.abc import Iterator
 
+from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -170,7 +171,8 @@ class ArticleListView(ListAPIView):
     def post(self, request: Request) -> Response:
         data = s.ArticleInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user if getattr(request.user, "pk", None) else None
+        # An editor's session has a User; a partner's token does not (PartnerPrincipal).
+        user = request.user if isinstance(request.user, User) else None
         result = article_ingest(**data.validated_data, channel=Article.Channel.API, created_by=user)
         article = result.article
         article.created = result.created
