@@ -218,7 +218,7 @@ class PublishedStatementSerializer(serializers.Serializer):
     verdict = serializers.CharField(source="published.get_rating_display")
     explanation = serializers.CharField(source="published.explanation")
     sources = SourceOutSerializer(many=True, source="published.sources")
-    entities = EntityMentionOutSerializer(many=True, source="published_mentions")
+    entities = EntityMentionOutSerializer(many=True, source="mentions")
 
 
 class ArticleListOutSerializer(serializers.Serializer):
@@ -234,7 +234,7 @@ class ArticleListOutSerializer(serializers.Serializer):
 
 class ArticleDetailOutSerializer(ArticleListOutSerializer):
     body = serializers.CharField(help_text="Offsets below index this text.")
-    statements = PublishedStatementSerializer(many=True, source="published_statements")
+    statements = PublishedStatementSerializer(many=True)
 
 
 class ArticleInSerializer(serializers.Serializer):
@@ -284,13 +284,16 @@ class DetectedStatementSerializer(serializers.Serializer):
 
 
 class IngestedArticleSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    sha256 = serializers.CharField(source="body_sha256")
+    """An ingest.services.IngestResult: the article, its statements in text order (the
+    model's ordering), and whether it is new."""
+
+    id = serializers.IntegerField(source="article.id")
+    title = serializers.CharField(source="article.title")
+    sha256 = serializers.CharField(source="article.body_sha256")
     created = serializers.BooleanField()
-    statements = DetectedStatementSerializer(many=True, source="detected_statements")
+    statements = DetectedStatementSerializer(many=True, source="article.statements")
     tagging = serializers.CharField(
-        source="tagging_job.state",
+        source="article.tagging_job.state",
         allow_null=True,
         help_text="queued, running, succeeded or failed; null for an article stored without "
         "a tagging job (not one ingested through the site).",

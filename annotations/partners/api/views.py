@@ -174,11 +174,8 @@ class ArticleListView(ListAPIView):
         # An editor's session has a User; a partner's token does not (PartnerPrincipal).
         user = request.user if isinstance(request.user, User) else None
         result = article_ingest(**data.validated_data, channel=Article.Channel.API, created_by=user)
-        article = result.article
-        article.created = result.created
-        article.detected_statements = list(article.statements.order_by("start"))
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(s.IngestedArticleSerializer(article).data, status=code)
+        return Response(s.IngestedArticleSerializer(result).data, status=code)
 
 
 class ArticleDetailView(APIView):
