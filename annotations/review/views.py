@@ -39,14 +39,13 @@ from annotations.review.forms import (
     verdict_input_validate,
 )
 from annotations.review.layout import statement_mentions
-from annotations.review.panel import (
+from annotations.review.panel import review_panel_get
+from annotations.review.responses import (
     PAGE_TEMPLATE,
     TEXT_TEMPLATE,
     article_or_404,
-    conflict_context,
     is_script,
     json_response,
-    panel_context,
     panel_response,
     statement_or_404,
     text_context,
@@ -76,7 +75,9 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
         if statement is not None and statement.article_id == pk:
             context["selected_id"], context["selected_key"] = statement.pk, str(statement.pk)
             mentions = statement_mentions(statement=statement, mentions=context["mentions"])
-            context.update(panel_context(request, statement, mentions=mentions))
+            context["panel"] = review_panel_get(
+                user=request.user, statement=statement, mentions=mentions
+            )
         return render(request, PAGE_TEMPLATE, context)
 
 
@@ -178,7 +179,7 @@ def _conflict_response(
         status=error_status(exc),
         form=VerdictForm(data),
         formset=SourceFormSet(data, prefix=SOURCES_PREFIX),
-        conflict=conflict_context(exc),
+        conflict=exc,
     )
 
 
