@@ -15,6 +15,8 @@ from annotations.models import (
     EntityMention,
     PublishedVerdict,
     Statement,
+    mention_in_statement,
+    statement_mentions_q,
 )
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
@@ -47,11 +49,11 @@ def claimreview_list(
         qs = qs.filter(statement__article_id=article)
     if entity is not None:
         in_statement = EntityMention.objects.filter(
+            statement_mentions_q(
+                start=OuterRef("statement__start"), end=OuterRef("statement__end")
+            ),
             article_id=OuterRef("statement__article_id"),
             entity__in=_entities_named(entity),
-            removed=False,
-            start__gte=OuterRef("statement__start"),
-            end__lte=OuterRef("statement__end"),
         )
         qs = qs.filter(Exists(in_statement))
     return qs.order_by("modified_at", "id")
@@ -101,7 +103,7 @@ class PublishedStatement:
     speaker: str
     figures: list[dict[str, Any]]
     published: PublishedVerdict
-    mentions: list[EntityMention]  # those within the statement
+    mentions: list[EntityMention]  # the statement's (models.mention_in_statement)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
                 speaker=s.speaker,
                 figures=s.figures,
                 published=s.published,
-                mentions=[m for m in mentions if s.start <= m.start and m.end <= s.end],
+                mentions=[m for m in mentions if mention_in_statement(m, start=s.start, end=s.end)],
             )
             for s in statements
         ],
