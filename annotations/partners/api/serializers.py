@@ -2,8 +2,9 @@
 
 Output objects are built by annotations.publishing.claimreview (one definition of the shape for
 the API, exports and webhooks); the ClaimReview serializers here only describe that shape
-for the OpenAPI schema and pass the built dicts through (tests/test_api_claimreview.py
-checks their fields against the builder's keys, so the two cannot drift).
+for the OpenAPI schema and pass the built dicts through
+(tests/publishing/test_api_claimreview.py checks their fields against the builder's keys,
+so the two cannot drift).
 """
 
 from django.conf import settings
