@@ -29,10 +29,10 @@ from annotations.partners.webhooks.transport import webhook_url_validate
 
 class StatementInline(admin.TabularInline):
     model = Statement
-    fields = ("order", "text", "score", "speaker", "review_state", "origin")
+    fields = ("order", "text", "score", "scored_by", "speaker", "review_state", "origin")
     # The review state moves only through the workflow (annotations/review/workflow.py),
     # which records each step in the history: never edited here.
-    readonly_fields = ("order", "text", "score", "speaker", "review_state", "origin")
+    readonly_fields = ("order", "text", "score", "scored_by", "speaker", "review_state", "origin")
     extra = 0
     show_change_link = True
 

@@ -1,6 +1,6 @@
 """The data model, one module per stage; import models from here (``annotations.models``)."""
 
-from annotations.models.articles import Article, Statement
+from annotations.models.articles import Article, Statement, statement_untouched_q
 from annotations.models.entities import (
     Entity,
     EntityAlias,
@@ -38,4 +38,5 @@ __all__ = [
     "WebhookDelivery",
     "mention_in_statement",
     "statement_mentions_q",
+    "statement_untouched_q",
 ]
