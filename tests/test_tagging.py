@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from annotations.ingest.services import article_ingest
 from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
 from annotations.nlp.entities import (
     LABELS_KEPT,
@@ -47,19 +46,6 @@ KYIV_VISIT = (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    """Ingest like the web form does; tagging (queued on commit) runs before this returns."""
-
-    def _ingest(text: str) -> Article:
-        with django_capture_on_commit_callbacks(execute=True):
-            article = article_ingest(text=text).article
-        article.refresh_from_db()
-        return article
-
-    return _ingest
 
 
 @pytest.fixture

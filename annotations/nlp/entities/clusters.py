@@ -4,14 +4,17 @@ Rules for grouping the mentions of one article:
 
 - mentions with the same label and the same normalised key are one entity
   ("the European Union" = "European Union");
-- a one-word PERSON, ORG or GPE mention equal to the surname (last word) of exactly one
-  multi-word PERSON in the article joins that person: "Zelenskyy" → "Volodymyr Zelenskyy".
+- a one-word PERSON, ORG or GPE mention equal to the surname (last word, with the name
+  particles before it: "von der Leyen") of exactly one multi-word PERSON in the article
+  joins that person: "Zelenskyy" → "Volodymyr Zelenskyy".
   ORG and GPE are included because the small model often labels a bare surname as one
   ("Trump" as ORG); such a mention takes the PERSON label. With two candidates ("Boris
   Johnson", "Mike Johnson") the bare surname stays a separate entity;
 - an all-capitals ORG or GPE acronym (2 to 6 letters, "EU", "U.S.") equal to the initials
   of exactly one multi-word ORG or GPE in the article (ignoring of/the/and/for) joins it:
-  "EU" → "European Union".
+  "EU" → "European Union";
+- a mention the desk's learned names decided (``EntitySpan.learned``) joins nobody: its
+  label is the desk's.
 
 Keys a mention joined through one of these rules are *weak*: they are recorded as aliases
 for finding the entity again, but the service never merges two existing entities
@@ -29,6 +32,7 @@ from annotations.nlp.entities.names import (
     entity_key,
     entity_name_clean,
     is_acronym,
+    is_bare_surname,
     name_initials,
     name_rank,
     name_surname,
@@ -64,6 +68,10 @@ class _Group:
     def words(self) -> int:
         return len(self.key.split(" "))
 
+    @property
+    def learned(self) -> bool:
+        return any(s.learned for s in self.spans)
+
 
 def entities_cluster(spans: list[EntitySpan]) -> list[EntityCluster]:
     """Group an article's mentions into entities (rules in the module docstring)."""
@@ -91,10 +99,10 @@ def entities_cluster(spans: list[EntitySpan]) -> list[EntityCluster]:
             initials[abbr].append(group)
 
     for group in groups.values():
-        if group.words != 1:
+        if group.learned or not is_bare_surname(group.key):
             continue
         shown = Counter(group.names).most_common(1)[0][0]
-        if group.label in _ACRONYM_LABELS and is_acronym(shown):
+        if group.label in _ACRONYM_LABELS and group.words == 1 and is_acronym(shown):
             candidates = initials.get(group.key, [])
         elif group.label in _SURNAME_LABELS:
             candidates = full_people.get(group.key, [])

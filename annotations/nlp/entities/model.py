@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from annotations.nlp.entities.names import LABELS_KEPT, MENTION_MAX_CHARS, EntitySpan
+from annotations.nlp.entities.learned import RULER_ID_PREFIX, LearnedNames
+from annotations.nlp.entities.names import EntitySpan
+from annotations.nlp.entities.spans import Extraction, spans_tidy
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -54,19 +56,36 @@ def model_info(nlp: Language | None = None) -> ModelInfo:
     return ModelInfo(name=f"{meta['lang']}_{meta['name']}", version=str(meta["version"]))
 
 
-def entities_extract(text: str, *, nlp: Language | None = None) -> list[EntitySpan]:
-    """The entities of the kept labels, in text order, offsets into ``text``."""
-    doc = (nlp or nlp_get())(text)
-    spans = []
-    for ent in doc.ents:
-        if ent.label_ not in LABELS_KEPT or ent.end_char - ent.start_char > MENTION_MAX_CHARS:
-            continue
-        spans.append(
-            EntitySpan(
-                start=ent.start_char,
-                end=ent.end_char,
-                text=text[ent.start_char : ent.end_char],
-                label=ent.label_,
-            )
+def entities_extract(
+    text: str, *, nlp: Language | None = None, learned: LearnedNames | None = None
+) -> list[EntitySpan]:
+    """The entities of the kept labels, tidied, in text order, offsets into ``text``."""
+    return entities_find(text, nlp=nlp, learned=learned).spans
+
+
+def entities_find(
+    text: str, *, nlp: Language | None = None, learned: LearnedNames | None = None
+) -> Extraction:
+    """Run the model over ``text`` (behind the desk's learned names, if any) and tidy its
+    spans (annotations.nlp.entities.spans); says what the learned names did."""
+    nlp = nlp or nlp_get()
+    ruler = learned.ruler(nlp) if learned else None
+    if ruler is None:
+        doc = nlp(text)
+    else:
+        # The ruler first: NER keeps the entities already on the doc and predicts around
+        # them, so a learned name keeps its label and exact tokens.
+        doc = ruler(nlp.make_doc(text))
+        for _name, component in nlp.pipeline:
+            doc = component(doc)
+    spans = [
+        EntitySpan(
+            start=ent.start_char,
+            end=ent.end_char,
+            text=text[ent.start_char : ent.end_char],
+            label=ent.label_,
+            learned=ent.ent_id_.startswith(RULER_ID_PREFIX),
         )
-    return spans
+        for ent in doc.ents
+    ]
+    return spans_tidy(text, spans, learned=learned)

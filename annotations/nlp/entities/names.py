@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotations.nlp.lexicon import lexicon_words
 
@@ -19,13 +19,16 @@ from annotations.nlp.lexicon import lexicon_words
 LABELS_KEPT = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "MONEY", "DATE", "PERCENT"}
 )
+# Labels of names (not dates or amounts): the ones the span rules, the label vote and the
+# desk's learned names work on.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW"})
 # Model columns: EntityMention.text max_length, Entity.name / EntityAlias.key max_length.
 MENTION_MAX_CHARS = 500
 NAME_MAX_CHARS = 300
 
 _INITIALS_SKIP = frozenset({"of", "the", "and", "for", "&"})
-# A surname is the last word of a name, skipping generational suffixes. A name ending in
-# a particle was cut short by the model ("Ursula von der"): it has no usable surname.
+# A surname is the last word of a name with the particles before it, skipping
+# generational suffixes. A name ending in a particle was cut short: it has no surname.
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # The same particles that let a speaker's name run on (statements.speakers).
 NAME_PARTICLES = lexicon_words("name_particles")
@@ -53,6 +56,9 @@ class EntitySpan:
     end: int
     text: str
     label: str
+    # Decided by the desk's learned names (annotations.nlp.entities.learned), not the
+    # model: the span rules leave it alone and the clustering never relabels it.
+    learned: bool = field(default=False, compare=False)
 
 
 def entity_name_clean(text: str) -> str:
@@ -75,13 +81,24 @@ def entity_key(text: str) -> str:
 
 
 def name_surname(key: str) -> str | None:
-    """The last word of a multi-word name key, skipping "Jr."-style suffixes."""
+    """The surname of a full-name key: its last word with the particles before it
+    ("ursula von der leyen" → "von der leyen"), skipping "Jr."-style suffixes. None for a
+    name with no given name before the surname ("zelenskyy", "von der leyen")."""
     words = key.split(" ")
     while len(words) > 1 and words[-1].rstrip(".") in _NAME_SUFFIXES:
         words.pop()
     if len(words) < 2 or len(words[-1]) < 2 or words[-1] in NAME_PARTICLES:
         return None
-    return words[-1]
+    first = len(words) - 1
+    while first > 0 and words[first - 1] in NAME_PARTICLES:
+        first -= 1
+    return " ".join(words[first:]) if first > 0 else None
+
+
+def is_bare_surname(key: str) -> bool:
+    """A surname said alone: one word, or particles and a word ("von der leyen")."""
+    words = key.split(" ")
+    return words[-1] not in NAME_PARTICLES and all(w in NAME_PARTICLES for w in words[:-1])
 
 
 def name_initials(key: str) -> str | None:
