@@ -230,10 +230,10 @@ def test_re_tagging_costs_the_same_queries_for_a_long_article_as_for_a_short_one
     assert len(model_mentions(longer)) > 2 * len(model_mentions(short))
     for article in (short, longer):
         TaggingJob.objects.filter(article=article).update(state=TaggingJob.State.QUEUED)
-        # Claim, read the body; in the write transaction (2 savepoint queries): lock the
-        # job, read reviewer mentions, delete old mentions, look up aliases and surnames,
-        # insert the mentions in one statement, save the job.
-        with django_assert_num_queries(11):
+        # Claim, read the body, the learned names' version; in the write transaction (2
+        # savepoint queries): lock the job, read reviewer mentions, delete old mentions,
+        # look up aliases and surnames, insert the mentions in one statement, save the job.
+        with django_assert_num_queries(12):
             article_entities_tag(article_id=article.pk)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -32,10 +32,11 @@ from annotations.nlp.entities import (
     EntityCluster,
     ModelInfo,
     entities_cluster,
-    entities_extract,
+    entities_find,
     model_info,
     nlp_get,
 )
+from annotations.tagging.learned import learned_names_applied, learned_patterns_current
 from annotations.tagging.resolution import entities_resolve
 
 logger = logging.getLogger(__name__)
@@ -172,11 +173,17 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
         return None
     # The model runs outside any transaction: no lock is held during the slow part.
     nlp = nlp_get()
-    clusters = entities_cluster(entities_extract(body, nlp=nlp))
+    # The desk's learned names go in front of the model (annotations.tagging.learned).
+    found = entities_find(body, nlp=nlp, learned=learned_patterns_current())
+    clusters = entities_cluster(found.spans)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             return mentions_replace(
-                article_id=article_id, clusters=clusters, model=model_info(nlp), started=started
+                article_id=article_id,
+                clusters=clusters,
+                model=model_info(nlp),
+                started=started,
+                learned_applied=found.applied,
             )
         except (IntegrityError, OperationalError) as exc:
             # A concurrent tagger merged an entity this write was using, or the two
@@ -203,6 +210,7 @@ def mentions_replace(
     clusters: Sequence[EntityCluster],
     model: ModelInfo,
     started: float,
+    learned_applied: Mapping[str, int] | None = None,
 ) -> TaggingJob | None:
     """Replace the article's model mentions with ``clusters`` and mark the job succeeded."""
     # The row lock serialises writers of the same article; the state check makes the
@@ -235,6 +243,7 @@ def mentions_replace(
         for cluster, entity in zip(clusters, entities, strict=True)
         for span in cluster.spans
     )
+    learned_names_applied(counts=learned_applied or {})
 
     job.state = TaggingJob.State.SUCCEEDED
     job.last_error = ""

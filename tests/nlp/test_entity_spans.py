@@ -3,7 +3,7 @@ reviewer would otherwise fix by hand. No model, no database."""
 
 import pytest
 
-from annotations.nlp.entities import EntitySpan, LearnedName, LearnedNames, spans_tidy
+from annotations.nlp.entities import EntitySpan, LearnedPattern, LearnedPatterns, spans_tidy
 
 
 def span(body: str, text: str, label: str, *, nth: int = 0) -> EntitySpan:
@@ -14,7 +14,7 @@ def span(body: str, text: str, label: str, *, nth: int = 0) -> EntitySpan:
     return EntitySpan(start=start, end=start + len(text), text=text, label=label)
 
 
-def tidy(body: str, *spans: EntitySpan, learned: LearnedNames | None = None):
+def tidy(body: str, *spans: EntitySpan, learned: LearnedPatterns | None = None):
     result = spans_tidy(body, list(spans), learned=learned).spans
     for s in result:
         assert body[s.start : s.end] == s.text
@@ -223,10 +223,10 @@ def test_dates_and_amounts_are_not_spread_or_voted():
 
 def test_a_learned_label_wins_over_the_vote_and_a_learned_rejection_drops_the_mention():
     body = "Rotterdam grew. Rotterdam voted. The State said no."
-    learned = LearnedNames(
+    learned = LearnedPatterns(
         [
-            LearnedName(key="rotterdam", name="Rotterdam", label="GPE"),
-            LearnedName(key="state", name="State", label="ORG", rejected=True),
+            LearnedPattern(key="rotterdam", name="Rotterdam", label="GPE"),
+            LearnedPattern(key="state", name="State", label="ORG", rejected=True),
         ]
     )
     spans = [

@@ -11,7 +11,7 @@ Callers import from ``annotations.nlp.entities`` alone.
 """
 
 from annotations.nlp.entities.clusters import EntityCluster, entities_cluster
-from annotations.nlp.entities.learned import LEARNABLE_LABELS, LearnedName, LearnedNames
+from annotations.nlp.entities.learned import LEARNABLE_LABELS, LearnedPattern, LearnedPatterns
 from annotations.nlp.entities.model import (
     ModelInfo,
     entities_extract,
@@ -42,8 +42,8 @@ __all__ = [
     "EntityCluster",
     "EntitySpan",
     "Extraction",
-    "LearnedName",
-    "LearnedNames",
+    "LearnedPattern",
+    "LearnedPatterns",
     "ModelInfo",
     "entities_cluster",
     "entities_extract",

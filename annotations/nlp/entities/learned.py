@@ -1,5 +1,5 @@
 """The desk's learned names as the tagger uses them (no database: annotations.tagging
-reads the rows and keeps one LearnedNames per version of the list).
+reads the rows and keeps one LearnedPatterns per version of the list).
 
 A reviewer who relabels or adds a mention teaches a name its label ("Rotterdam" is a
 GPE); one who removes a mention teaches that the name, with that label, is not an entity.
@@ -34,18 +34,18 @@ RULER_ID_PREFIX = "learned:"
 
 
 @dataclass(frozen=True)
-class LearnedName:
+class LearnedPattern:
     key: str  # entity_key of the name: what mentions are compared by
     name: str  # as the reviewer's mention wrote it, edges trimmed: the phrase the ruler matches
     label: str
     rejected: bool = False  # "not an entity": drop the model's mentions with this label
 
 
-class LearnedNames:
-    """One version of the desk's list: labels by key, rejections, and the EntityRuler
+class LearnedPatterns:
+    """One version of the desk's learned names: labels by key, rejections, the EntityRuler
     (built on first use for a pipeline, then kept with this object)."""
 
-    def __init__(self, names: Iterable[LearnedName] = ()) -> None:
+    def __init__(self, names: Iterable[LearnedPattern] = ()) -> None:
         names = list(names)
         self.names = tuple(names)
         self.labels: dict[str, str] = {n.key: n.label for n in names if not n.rejected}
@@ -67,7 +67,7 @@ class LearnedNames:
         return ruler
 
 
-def _ruler_build(nlp: Language, names: Iterable[LearnedName]) -> EntityRuler:
+def _ruler_build(nlp: Language, names: Iterable[LearnedPattern]) -> EntityRuler:
     from spacy.pipeline import EntityRuler  # spaCy only where tagging runs
 
     # Not added to the pipeline: the cached pipeline stays the model's own, and each

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from annotations.nlp.entities.learned import RULER_ID_PREFIX, LearnedNames
+from annotations.nlp.entities.learned import RULER_ID_PREFIX, LearnedPatterns
 from annotations.nlp.entities.names import EntitySpan
 from annotations.nlp.entities.spans import Extraction, spans_tidy
 
@@ -57,14 +57,14 @@ def model_info(nlp: Language | None = None) -> ModelInfo:
 
 
 def entities_extract(
-    text: str, *, nlp: Language | None = None, learned: LearnedNames | None = None
+    text: str, *, nlp: Language | None = None, learned: LearnedPatterns | None = None
 ) -> list[EntitySpan]:
     """The entities of the kept labels, tidied, in text order, offsets into ``text``."""
     return entities_find(text, nlp=nlp, learned=learned).spans
 
 
 def entities_find(
-    text: str, *, nlp: Language | None = None, learned: LearnedNames | None = None
+    text: str, *, nlp: Language | None = None, learned: LearnedPatterns | None = None
 ) -> Extraction:
     """Run the model over ``text`` (behind the desk's learned names, if any) and tidy its
     spans (annotations.nlp.entities.spans); says what the learned names did."""

@@ -40,7 +40,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from annotations.nlp.entities.learned import LearnedNames
+from annotations.nlp.entities.learned import LearnedPatterns
 from annotations.nlp.entities.names import (
     LABELS_KEPT,
     MENTION_MAX_CHARS,
@@ -117,11 +117,11 @@ class Extraction:
 
 
 def spans_tidy(
-    text: str, spans: list[EntitySpan], *, learned: LearnedNames | None = None
+    text: str, spans: list[EntitySpan], *, learned: LearnedPatterns | None = None
 ) -> Extraction:
     """The rules of the module docstring over the model's spans of ``text`` (any labels:
     the ones not in LABELS_KEPT are dropped after rule 3 has had its chance)."""
-    learned = learned or LearnedNames()
+    learned = learned or LearnedPatterns()
     spans = sorted(s for s in (_trimmed(text, s) for s in spans) if s is not None)
     spans = _particles_joined(text, spans)
     spans = [_relabelled(text, s) for s in spans]
@@ -247,7 +247,7 @@ def _is_job_title_fragment(text: str, span: EntitySpan) -> bool:
 
 
 def _desk_applied(
-    spans: list[EntitySpan], learned: LearnedNames
+    spans: list[EntitySpan], learned: LearnedPatterns
 ) -> tuple[list[EntitySpan], Counter[str]]:
     dropped: Counter[str] = Counter()
     if not learned:
@@ -305,7 +305,7 @@ def _labels_voted(spans: list[EntitySpan]) -> list[EntitySpan]:
 # --- 9. The rest of the article ---------------------------------------------------------
 
 
-def _names_spread(text: str, spans: list[EntitySpan], learned: LearnedNames) -> list[EntitySpan]:
+def _names_spread(text: str, spans: list[EntitySpan], learned: LearnedPatterns) -> list[EntitySpan]:
     labels: dict[str, str] = {}  # surface form as written -> label
     label_of_key: dict[str, str] = {}
     # A name the article also writes as a date or an amount ("May") is not spread.
