@@ -3,8 +3,11 @@ baseline measured in the same run (absolute times on a shared machine mean littl
 
 Prints, for the sample article and for N generated articles (default 200):
 - statement splitting time per article (synchronous, at ingestion);
+- the check-worthiness model: load time, resident memory, time per sentence and per
+  article on one core (bench/bench_checkworthiness.py);
 - entity tagging throughput in words/s for the whole task (spaCy + canonical entities +
-  database writes) beside spaCy's bare ``nlp.pipe`` on the same texts, and their ratio.
+  the check-worthiness model's pass + database writes) beside spaCy's bare ``nlp.pipe``
+  on the same texts, and their ratio.
 
 Runs against a throwaway test database (PostgreSQL when DATABASE_URL points there).
 """
@@ -14,7 +17,6 @@ import logging
 import os
 import random
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -43,6 +45,7 @@ from annotations.ingest.services import article_ingest  # noqa: E402
 from annotations.nlp.entities import nlp_get  # noqa: E402
 from annotations.nlp.statements import statements_detect  # noqa: E402
 from annotations.tagging.jobs import article_entities_tag  # noqa: E402
+from bench.timing import median_ms  # noqa: E402
 from factcheck.celery import app as celery_app  # noqa: E402
 
 SAMPLE = (BASE_DIR / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
@@ -65,15 +68,6 @@ def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
-
-
 def bench_split(texts: list[str]) -> None:
     print("Statement splitting (synchronous, at ingestion)")
     sample_ms = median_ms(lambda: statements_detect(SAMPLE), 50)
@@ -86,7 +80,7 @@ def bench_split(texts: list[str]) -> None:
 
 
 def bench_tagging(texts: list[str]) -> None:
-    print("Entity tagging: whole task (spaCy + entities + DB writes) vs bare nlp.pipe")
+    print("Tagging job: whole task (spaCy + entities + model pass + DB writes) vs bare nlp.pipe")
     print("  (both run the pipeline the worker loads: en_core_web_sm, NER and its tok2vec)")
     t0 = time.perf_counter()
     ids = [article_ingest(text=t).article.pk for t in texts]
@@ -179,7 +173,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--verdicts", type=int, default=100_000, help="for the export bench")
     parser.add_argument(
-        "--only", default="split,tagging,render,export,latency", help="comma-separated parts"
+        "--only", default="split,model,tagging,render,export,latency", help="comma-separated parts"
     )
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -196,6 +190,11 @@ def main() -> None:
         print(f"Database: {vendor} (throwaway test database); {os.cpu_count()} CPUs\n")
         if "split" in parts:
             bench_split(texts)
+            print()
+        if "model" in parts:
+            from bench.bench_checkworthiness import bench_checkworthiness
+
+            bench_checkworthiness(sample=SAMPLE, texts=texts)
             print()
         if "tagging" in parts:
             bench_tagging(texts)

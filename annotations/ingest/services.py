@@ -2,6 +2,7 @@
 and queue entity tagging once the transaction has committed."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations.core.jobs import tagging_job_enqueue
-from annotations.models import Article, Statement, TaggingJob
-from annotations.nlp.statements import statements_detect
+from annotations.models import Article, Statement, TaggingJob, statement_untouched_q
+from annotations.nlp.statements import DetectedStatement, statements_detect
 
 
 class ArticleInputError(ValueError):
@@ -124,21 +125,74 @@ def article_ingest(
 
 
 def statements_create(*, article: Article) -> list[Statement]:
-    """Detect the checkable statements of a freshly stored article and save them."""
-    detected = statements_detect(article.body)
+    """Detect the checkable statements of a freshly stored article and save them: the
+    rules' provisional set, which the tagging job's model pass confirms or drops."""
     return Statement.objects.bulk_create(
-        Statement(
-            article=article,
-            start=s.start,
-            end=s.end,
-            text=s.text,
-            order=s.order,
-            score=round(s.score, 3),
-            reasons=list(s.reasons),
-            figures=[
-                {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind} for f in s.figures
-            ],
-            speaker=s.speaker or "",
-        )
-        for s in detected
+        _statement_new(article_id=article.pk, detected=s) for s in statements_detect(article.body)
+    )
+
+
+def statements_reconcile(*, article_id: int, detected: Sequence[DetectedStatement]) -> int:
+    """Make the article's machine statements the ``detected`` set (the model's pass).
+
+    Statements a person has touched (statement_untouched_q) are left exactly as they are,
+    and a detected sentence overlapping one is not added. Of the others, a statement still
+    detected is re-scored in place (same row, so links to it stay valid), one no longer
+    detected is deleted, and a new one is created. Running it twice changes nothing the
+    second time. Call it inside the transaction that owns the article's tagging job.
+    Returns how many statements the article has afterwards.
+    """
+    # Locking the untouched rows makes a reviewer who opens one of them now wait for this
+    # transaction; the delete re-checks "untouched", so one touched meanwhile survives.
+    untouched = {
+        (row.start, row.end): row
+        # of=self: PostgreSQL cannot lock the outer-joined side (events, verdict).
+        for row in Statement.objects.select_for_update(of=("self",))
+        .filter(statement_untouched_q(), article_id=article_id)
+        .only("pk", "start", "end")
+    }
+    touched = list(
+        Statement.objects.filter(article_id=article_id)
+        .exclude(pk__in=[row.pk for row in untouched.values()])
+        .values_list("start", "end")
+    )
+    wanted = [
+        d for d in detected if not any(d.start < end and start < d.end for start, end in touched)
+    ]
+    kept, created = [], []
+    for d in wanted:
+        row = untouched.pop((d.start, d.end), None)
+        fresh = _statement_new(article_id=article_id, detected=d)
+        if row is None:
+            created.append(fresh)
+        else:
+            fresh.pk = row.pk
+            kept.append(fresh)
+    Statement.objects.bulk_update(kept, fields=_MACHINE_FIELDS)
+    Statement.objects.filter(
+        statement_untouched_q(), pk__in=[row.pk for row in untouched.values()]
+    ).delete()
+    Statement.objects.bulk_create(created)
+    return len(touched) + len(kept) + len(created)
+
+
+# What the machine decides about a statement; everything else belongs to people.
+_MACHINE_FIELDS = ["text", "order", "score", "scored_by", "reasons", "figures", "speaker"]
+
+
+def _statement_new(*, article_id: int, detected: DetectedStatement) -> Statement:
+    return Statement(
+        article_id=article_id,
+        start=detected.start,
+        end=detected.end,
+        text=detected.text,
+        order=detected.order,
+        score=round(detected.score, 3),
+        scored_by=detected.scored_by,
+        reasons=list(detected.reasons),
+        figures=[
+            {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind}
+            for f in detected.figures
+        ],
+        speaker=detected.speaker or "",
     )

@@ -1,10 +1,11 @@
 """The data model, one module per stage; import models from here (``annotations.models``)."""
 
-from annotations.models.articles import Article, Statement
+from annotations.models.articles import Article, Statement, statement_untouched_q
 from annotations.models.entities import (
     Entity,
     EntityAlias,
     EntityMention,
+    LearnedName,
     TaggingJob,
     mention_in_statement,
     statement_mentions_q,
@@ -26,6 +27,7 @@ __all__ = [
     "EntityAlias",
     "EntityMention",
     "HistoryIsAppendOnly",
+    "LearnedName",
     "Partner",
     "PartnerToken",
     "PublishedVerdict",
@@ -38,4 +40,5 @@ __all__ = [
     "WebhookDelivery",
     "mention_in_statement",
     "statement_mentions_q",
+    "statement_untouched_q",
 ]

@@ -66,7 +66,21 @@ class Statement(models.Model):
     end = models.PositiveIntegerField()
     text = models.TextField()
     order = models.PositiveIntegerField(help_text="Position of the sentence in the article.")
-    score = models.FloatField(help_text="Check-worthiness, 0 to 1.")
+
+    class ScoredBy(models.TextChoices):
+        RULES = "rules", "Rules (provisional)"
+        MODEL = "model", "Trained model"
+
+    score = models.FloatField(help_text="Check-worthiness, 0 to 1 (see scored_by).")
+    scored_by = models.CharField(
+        max_length=5,
+        choices=ScoredBy.choices,
+        default=ScoredBy.RULES,
+        help_text=(
+            "Who gave the score: the rules at ingestion (provisional), then the trained "
+            "model in the tagging job, which confirms or drops the statement."
+        ),
+    )
     reasons = models.JSONField(default=list, blank=True)
     figures = models.JSONField(
         default=list, blank=True, help_text="[{text, start, end, kind}], offsets into the body."
@@ -103,3 +117,15 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+def statement_untouched_q() -> Q:
+    """Detected statements no person has touched: never assigned, reviewed, dismissed or
+    added by hand. Only these may the machine re-score, change or drop."""
+    return Q(
+        origin=Statement.Origin.DETECTOR,
+        review_state=Statement.ReviewState.NOT_STARTED,
+        assignee__isnull=True,
+        events__isnull=True,
+        verdict__isnull=True,
+    )

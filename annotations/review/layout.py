@@ -60,7 +60,8 @@ class Paragraph:
 
 def statement_title(statement: Statement) -> str:
     """The tooltip of a statement in the text: its state and why it was found checkable."""
-    parts = [statement.get_review_state_display(), f"score {statement.score:.2f}"]
+    score = f"score {statement.score:.2f} ({statement.scored_by})"
+    parts = [statement.get_review_state_display(), score]
     title = " · ".join(parts)
     if statement.reasons:
         title += ": " + ", ".join(str(r) for r in statement.reasons)

@@ -163,6 +163,7 @@ def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[st
                 "end": s.end,
                 "text": s.text,
                 "score": s.score,
+                "scored_by": s.scored_by,
                 "reasons": s.reasons,
                 "figures": s.figures,
                 "speaker": s.speaker or None,

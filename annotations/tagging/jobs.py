@@ -1,5 +1,9 @@
 """Entity tagging: queue a job, claim it, replace the model's mentions, sweep lost jobs.
 
+The same job runs the check-worthiness model's pass over the article's statements (the
+rules' provisional set from ingestion is confirmed, re-scored or dropped; statements a
+person has touched are never changed: annotations.ingest.services.statements_reconcile).
+
 The TaggingJob row, not the broker, is the source of truth. A job moves
 queued → running → succeeded | failed. Every step is safe to repeat:
 
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,15 +31,19 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from annotations.core.jobs import error_short, job_note, jobs_requeue, tagging_job_enqueue
+from annotations.ingest.services import statements_reconcile
 from annotations.models import Article, EntityMention, TaggingJob
 from annotations.nlp.entities import (
     EntityCluster,
     ModelInfo,
     entities_cluster,
-    entities_extract,
+    entities_find,
     model_info,
     nlp_get,
 )
+from annotations.nlp.statements import DetectedStatement, statements_detect
+from annotations.nlp.statements.model import checkworthiness_model_get
+from annotations.tagging.learned import learned_names_applied, learned_patterns_current
 from annotations.tagging.resolution import entities_resolve
 
 logger = logging.getLogger(__name__)
@@ -170,13 +178,21 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
     body = Article.objects.filter(pk=article_id).values_list("body", flat=True).first()
     if body is None:
         return None
-    # The model runs outside any transaction: no lock is held during the slow part.
+    # The models run outside any transaction: no lock is held during the slow part.
     nlp = nlp_get()
-    clusters = entities_cluster(entities_extract(body, nlp=nlp))
+    # The desk's learned names go in front of the model (annotations.tagging.learned).
+    found = entities_find(body, nlp=nlp, learned=learned_patterns_current())
+    clusters = entities_cluster(found.spans)
+    statements = statements_detect(body, model=checkworthiness_model_get())
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             return mentions_replace(
-                article_id=article_id, clusters=clusters, model=model_info(nlp), started=started
+                article_id=article_id,
+                clusters=clusters,
+                statements=statements,
+                model=model_info(nlp),
+                started=started,
+                learned_applied=found.applied,
             )
         except (IntegrityError, OperationalError) as exc:
             # A concurrent tagger merged an entity this write was using, or the two
@@ -201,10 +217,14 @@ def mentions_replace(
     *,
     article_id: int,
     clusters: Sequence[EntityCluster],
+    statements: Sequence[DetectedStatement] | None = None,
     model: ModelInfo,
     started: float,
+    learned_applied: Mapping[str, int] | None = None,
 ) -> TaggingJob | None:
-    """Replace the article's model mentions with ``clusters`` and mark the job succeeded."""
+    """Replace the article's model mentions with ``clusters``, make its machine statements
+    the check-worthiness model's ``statements`` (None leaves them alone), and mark the
+    job succeeded."""
     # The row lock serialises writers of the same article; the state check makes the
     # second one a no-op. mention_model_unique would stop duplicates even without it.
     job = TaggingJob.objects.select_for_update().filter(article_id=article_id).first()
@@ -212,6 +232,8 @@ def mentions_replace(
         logger.info("Tagging of article %s already settled, result discarded", article_id)
         return None
 
+    if statements is not None:
+        statements_reconcile(article_id=article_id, detected=statements)
     human = list(
         EntityMention.objects.filter(
             article_id=article_id, source=EntityMention.Source.HUMAN
@@ -235,6 +257,7 @@ def mentions_replace(
         for cluster, entity in zip(clusters, entities, strict=True)
         for span in cluster.spans
     )
+    learned_names_applied(counts=learned_applied or {})
 
     job.state = TaggingJob.State.SUCCEEDED
     job.last_error = ""

@@ -41,6 +41,9 @@ def test_json_output_has_one_object_per_article_with_statements_and_figures(tmp_
 def test_wait_prints_the_tagged_entities_with_their_canonical_names():
     (article,) = run_ingest(str(SAMPLE_PATH), "--wait", "--timeout", "20")
     assert article["tagging"]["state"] == "succeeded"
+    # The final set: the model's pass has confirmed or dropped every provisional statement.
+    assert article["statements"]
+    assert {s["scored_by"] for s in article["statements"]} == {"model"}
     names = {e["entity"] for e in article["entities"] if e["label"] == "PERSON"}
     assert "Volodymyr Zelenskyy" in names
     body = Article.objects.get(pk=article["id"]).body

@@ -8,6 +8,7 @@ VAR_DIR, so nothing here touches the test database or the services of the other 
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -136,9 +137,10 @@ def test_a_command_on_a_database_never_migrated_says_what_to_run(tmp_path):
     result = run([PYTHON, "manage.py", "ingest", SAMPLE, "--json"], embedded_env(tmp_path))
 
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "CommandError: the database is not set up (34 migration(s) to apply): "
-        "run `make run` once, or `manage.py migrate`."
+    assert re.fullmatch(
+        r"CommandError: the database is not set up \(\d+ migration\(s\) to apply\): "
+        r"run `make run` once, or `manage\.py migrate`\.",
+        result.stderr.strip(),
     )
     assert "Traceback" not in result.stderr
 

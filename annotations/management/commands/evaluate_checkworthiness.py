@@ -1,8 +1,10 @@
-"""python manage.py evaluate_checkworthiness PATH — measure the check-worthiness rules.
+"""python manage.py evaluate_checkworthiness PATH — the rules and the model, side by side.
 
 PATH is a JSON list of objects with "text" and "label" (1 = check-worthy, 0 = not); other
-keys are ignored. Every text goes through checkworthiness_assess (figures found by
-figures_find, as at ingestion) and the verdicts are compared with the labels.
+keys are ignored. Every text is judged twice, as the product judges a sentence: by the
+rules (checkworthiness_assess, figures found by figures_find, as at ingestion) and by the
+trained model at its shipped threshold (the tagging job's pass), the vetoes (questions,
+exhortations) applying to both. Both are compared with the labels.
 """
 
 import json
@@ -13,6 +15,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations.nlp.statements import CHECKABLE_THRESHOLD, checkworthiness_assess
+from annotations.nlp.statements.model import (
+    ModelArtefactError,
+    checkworthiness_model_get,
+    checkworthiness_model_load,
+    checkworthiness_scores,
+)
 
 
 @dataclass
@@ -44,9 +52,9 @@ class _Tally:
 
 class Command(BaseCommand):
     help = (
-        "Evaluate the check-worthiness rules on a labelled JSON list of {text, label} "
-        "objects: prints the confusion counts, precision, recall and F1 for label 1, and "
-        "how often each reason fired."
+        "Evaluate the check-worthiness rules and the trained model on a labelled JSON list "
+        "of {text, label} objects: prints the confusion counts, precision, recall and F1 "
+        "for label 1 of each, side by side, and how often each reason fired."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,7 +63,22 @@ class Command(BaseCommand):
             "--threshold",
             type=float,
             default=CHECKABLE_THRESHOLD,
-            help=f"Score from which a sentence is checkable (default {CHECKABLE_THRESHOLD}).",
+            help=f"Rule score from which a sentence is checkable (default {CHECKABLE_THRESHOLD}).",
+        )
+        parser.add_argument(
+            "--model-threshold",
+            type=float,
+            default=None,
+            help="The model's threshold (default: the one shipped in its config.json).",
+        )
+        parser.add_argument(
+            "--model-dir",
+            type=Path,
+            default=None,
+            help="Evaluate the model artefact in this folder (default: the shipped one).",
+        )
+        parser.add_argument(
+            "--rules-only", action="store_true", help="Leave the model out (no onnxruntime)."
         )
         parser.add_argument(
             "--show-errors",
@@ -65,26 +88,72 @@ class Command(BaseCommand):
             help="Print up to N false positives and N false negatives.",
         )
 
-    def handle(self, *args, path: Path, threshold: float, show_errors: int, **opts) -> None:
-        if not 0.0 <= threshold <= 1.0:
-            raise CommandError(f"--threshold must be between 0 and 1; got {threshold}")
+    def handle(
+        self,
+        *args,
+        path: Path,
+        threshold: float,
+        model_threshold: float | None,
+        model_dir: Path | None,
+        rules_only: bool,
+        show_errors: int,
+        **opts,
+    ) -> None:
+        for name, value in (("--threshold", threshold), ("--model-threshold", model_threshold)):
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise CommandError(f"{name} must be between 0 and 1; got {value}")
         if show_errors < 0:
             raise CommandError(f"--show-errors must be 0 or more; got {show_errors}")
         examples = _examples_load(path)
-        tally = _evaluate(examples, threshold, keep_errors=show_errors)
-        self._report(tally, len(examples), threshold)
-        if show_errors:
-            self._errors_print("False positives", tally.false_positives)
-            self._errors_print("False negatives", tally.false_negatives)
+        assessments = [checkworthiness_assess(text) for text, _ in examples]
+        tallies = {
+            f"rules@{threshold:g}": _tally(
+                examples,
+                scores=[a.score for a in assessments],
+                predicted=[a.score >= threshold and not a.veto for a in assessments],
+                reasons=[a.reasons for a in assessments],
+                keep_errors=show_errors,
+            )
+        }
+        if not rules_only:
+            try:
+                model = (
+                    checkworthiness_model_get()
+                    if model_dir is None
+                    else checkworthiness_model_load(directory=model_dir)
+                )
+            except ModelArtefactError as exc:
+                raise CommandError(
+                    f"the model cannot be loaded: {exc} (or use --rules-only)"
+                ) from None
+            cut = model.threshold if model_threshold is None else model_threshold
+            scores = checkworthiness_scores(sentences=[text for text, _ in examples], model=model)
+            tallies[f"model@{cut:g}"] = _tally(
+                examples,
+                scores=scores,
+                predicted=[
+                    s >= cut and not a.veto for s, a in zip(scores, assessments, strict=True)
+                ],
+                reasons=[a.reasons for a in assessments],
+                keep_errors=show_errors,
+            )
+        self._report(tallies, len(examples))
+        for name, tally in tallies.items() if show_errors else ():
+            self._errors_print(f"False positives ({name})", tally.false_positives)
+            self._errors_print(f"False negatives ({name})", tally.false_negatives)
 
-    def _report(self, tally: _Tally, n: int, threshold: float) -> None:
+    def _report(self, tallies: dict[str, "_Tally"], n: int) -> None:
         out = self.stdout.write
-        out(f"n={n} positives={tally.tp + tally.fn} threshold={threshold:g}")
-        out(f"TP={tally.tp} FP={tally.fp} FN={tally.fn} TN={tally.tn}")
-        out(f"precision={tally.precision:.3f} recall={tally.recall:.3f} F1={tally.f1:.3f}")
+        first = next(iter(tallies.values()))
+        out(f"n={n} positives={first.tp + first.fn}")
+        out(f"{'':<10}" + "".join(f"{name:>14}" for name in tallies))
+        for row in ("tp", "fp", "fn", "tn", "precision", "recall", "f1"):
+            values = [getattr(t, row) for t in tallies.values()]
+            cells = "".join(f"{v:>14.3f}" if isinstance(v, float) else f"{v:>14}" for v in values)
+            out(f"{row.upper() if len(row) == 2 else row:<10}{cells}")
         out("Reasons (sentences where the reason fired, and the share labelled 1):")
-        for reason, hits in tally.reason_hits.most_common():
-            share = tally.reason_positives[reason] / hits
+        for reason, hits in first.reason_hits.most_common():
+            share = first.reason_positives[reason] / hits
             out(f"  {reason:<28} {hits:>6}  {share:.2f}")
 
     def _errors_print(self, title: str, errors: list) -> None:
@@ -127,18 +196,25 @@ def _example_check(path: Path, index: int, item: object) -> tuple[str, int]:
     return text, int(label)
 
 
-def _evaluate(examples: list[tuple[str, int]], threshold: float, *, keep_errors: int) -> _Tally:
+def _tally(
+    examples: list[tuple[str, int]],
+    *,
+    scores: list[float],
+    predicted: list[bool],
+    reasons: list[tuple[str, ...]],
+    keep_errors: int,
+) -> _Tally:
     tally = _Tally()
-    for text, label in examples:
-        assessment = checkworthiness_assess(text)
-        predicted = assessment.score >= threshold
-        for reason in set(assessment.reasons):
+    for (text, label), score, is_checkable, fired in zip(
+        examples, scores, predicted, reasons, strict=True
+    ):
+        for reason in set(fired):
             tally.reason_hits[reason] += 1
             tally.reason_positives[reason] += label
-        error = (assessment.score, assessment.reasons, text)
-        if predicted and label:
+        error = (score, fired, text)
+        if is_checkable and label:
             tally.tp += 1
-        elif predicted:
+        elif is_checkable:
             tally.fp += 1
             if len(tally.false_positives) < keep_errors:
                 tally.false_positives.append(error)

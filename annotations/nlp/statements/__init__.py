@@ -8,15 +8,25 @@ Offsets: every Sentence, Figure and DetectedStatement carries ``start``/``end`` 
 into the string it was computed from, and ``body[start:end] == text`` always holds.
 
 The steps, one module each: ``sentences`` (splitting), ``figures`` (money, counts,
-dates...), ``checkworthiness`` (a score with reasons) and ``speakers`` (who said it); the
-word lists they use are data files, in annotations.nlp.lexicon. This module puts them
-together (``statements_detect``) and re-exports their public API, so callers import from
-``annotations.nlp.statements`` alone.
+dates...), ``checkworthiness`` (a rule score with reasons, and the vetoes: questions and
+exhortations are never statements) and ``speakers`` (who said it); the word lists they use
+are data files, in annotations.nlp.lexicon. This module puts them together and re-exports
+their public API, so callers import from ``annotations.nlp.statements`` alone.
+
+Two passes decide which sentences are statements:
+
+- ``statements_detect(body)``, the rules alone, at ingestion: provisional statements,
+  visible at once;
+- ``statements_detect(body, model=...)``, in the tagging job: the trained model
+  (``statements.model``, an ONNX graph, tens of milliseconds per article) scores every
+  sentence and keeps those at or above its threshold, vetoes still applying. The rules'
+  reasons stay on every statement as the explanation a reviewer reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotations.nlp.statements.checkworthiness import (
     CHECKABLE_THRESHOLD,
@@ -27,9 +37,14 @@ from annotations.nlp.statements.figures import FIGURE_KINDS, Figure, figures_fin
 from annotations.nlp.statements.sentences import Sentence, sentences_split
 from annotations.nlp.statements.speakers import speaker_find, speakers_track
 
+if TYPE_CHECKING:
+    from annotations.nlp.statements.model import CheckworthinessModel
+
 __all__ = [
     "CHECKABLE_THRESHOLD",
     "FIGURE_KINDS",
+    "SCORED_BY_MODEL",
+    "SCORED_BY_RULES",
     "Assessment",
     "DetectedStatement",
     "Figure",
@@ -42,6 +57,10 @@ __all__ = [
 ]
 
 
+SCORED_BY_RULES = "rules"
+SCORED_BY_MODEL = "model"
+
+
 @dataclass(frozen=True)
 class DetectedStatement:
     start: int
@@ -52,28 +71,43 @@ class DetectedStatement:
     reasons: tuple[str, ...]
     figures: tuple[Figure, ...]
     speaker: str | None
+    scored_by: str = SCORED_BY_RULES  # which pass decided: SCORED_BY_RULES or SCORED_BY_MODEL
 
 
-def statements_detect(body: str) -> list[DetectedStatement]:
-    """The checkable sentences of ``body``, in order, with figures and speakers."""
+def statements_detect(
+    body: str, *, model: CheckworthinessModel | None = None
+) -> list[DetectedStatement]:
+    """The checkable sentences of ``body``, in order, with figures and speakers: by the
+    rules alone, or with ``model`` by the trained model's score and threshold."""
     sentences = sentences_split(body)
     speakers = speakers_track(sentences)
-    statements = []
-    for order, sentence in enumerate(sentences):
-        figures = figures_find(sentence.text, offset=sentence.start)
-        assessment = checkworthiness_assess(sentence.text, figures=figures)
-        if not assessment.is_checkable:
-            continue
-        statements.append(
-            DetectedStatement(
-                start=sentence.start,
-                end=sentence.end,
-                text=sentence.text,
-                order=order,
-                score=assessment.score,
-                reasons=assessment.reasons,
-                figures=tuple(figures),
-                speaker=speakers[order],
-            )
+    figures = [figures_find(s.text, offset=s.start) for s in sentences]
+    assessments = [
+        checkworthiness_assess(s.text, figures=f) for s, f in zip(sentences, figures, strict=True)
+    ]
+    if model is None:
+        scores = [a.score for a in assessments]
+        kept = [a.is_checkable for a in assessments]
+    else:
+        from annotations.nlp.statements.model import checkworthiness_scores
+
+        scores = checkworthiness_scores(sentences=[s.text for s in sentences], model=model)
+        kept = [
+            score >= model.threshold and a.veto is None
+            for score, a in zip(scores, assessments, strict=True)
+        ]
+    return [
+        DetectedStatement(
+            start=sentence.start,
+            end=sentence.end,
+            text=sentence.text,
+            order=order,
+            score=round(scores[order], 3),
+            reasons=assessments[order].reasons,
+            figures=tuple(figures[order]),
+            speaker=speakers[order],
+            scored_by=SCORED_BY_RULES if model is None else SCORED_BY_MODEL,
         )
-    return statements
+        for order, sentence in enumerate(sentences)
+        if kept[order]
+    ]

@@ -14,7 +14,7 @@ from annotations.nlp.statements.figures import FIGURE_KINDS, Figure, figures_fin
 from annotations.nlp.statements.sentences import CLOSERS, OPENERS, SENTENCE_END_RE
 from annotations.nlp.statements.speakers import CLOSING_QUOTE, SPEECH_VERB_ENTRIES, SPEECH_VERBS
 
-__all__ = ["CHECKABLE_THRESHOLD", "Assessment", "checkworthiness_assess"]
+__all__ = ["CHECKABLE_THRESHOLD", "Assessment", "checkworthiness_assess", "checkworthiness_veto"]
 
 CHECKABLE_THRESHOLD: float = 0.5
 
@@ -24,6 +24,7 @@ class Assessment:
     score: float
     reasons: tuple[str, ...]
     is_checkable: bool
+    veto: str | None = None  # "question" or "exhortation": never a statement, whatever the score
 
 
 _ALPHA_RE = re.compile(r"[a-z]+")  # a rule's trigger words: lowercase, split at anything but a-z
@@ -197,7 +198,40 @@ def checkworthiness_assess(text: str, *, figures: Sequence[Figure] | None = None
         reasons.remove("reported speech")  # one attribution, counted once
     score = _BASE_SCORE + sum(_WEIGHTS[reason] for reason in reasons)
     score = round(min(1.0, max(0.0, score)), 3)
-    return Assessment(score, tuple(reasons), score >= CHECKABLE_THRESHOLD)
+    veto = checkworthiness_veto(text)
+    return Assessment(score, tuple(reasons), score >= CHECKABLE_THRESHOLD and not veto, veto)
+
+
+# --- What is never a statement ----------------------------------------------------------
+# A question or an exhortation asserts nothing that could be checked, quoted or not, so
+# neither the rules nor the model may make a statement of it. Only single-sentence texts
+# (or a quotation and its attribution) are judged by their last mark: a quoted passage of
+# several sentences that ends in "!" can still carry claims before it.
+
+_QUOTED_THEN_ATTRIBUTION_RE = re.compile(
+    rf"[?!][”\"’'»]\s*,?\s*[^”“\"]{{0,80}}?\b{SPEECH_VERBS}\b[^”“\"]{{0,80}}$"
+)
+_INNER_STOP_RE = re.compile(r"[.!?…][”\"’'»)]*\s+[“\"‘'«(]*[A-Z]")
+_EXHORTATION_OPENING_RE = re.compile(
+    r"^(?:(?:so|and|but|now|then)\s*,?\s+)?(?:let[’']s|let\s+us"
+    r"|(?:we|you|everyone|everybody)\s+(?:all\s+)?(?:must|should|have\s+to|need\s+to|ought\s+to))\b"
+)
+
+
+def checkworthiness_veto(text: str) -> str | None:
+    """ "question" or "exhortation" when ``text`` can never be a checkable statement."""
+    core = text.strip().lstrip(OPENERS + " ").strip()
+    if _EXHORTATION_OPENING_RE.match(core.lower()):
+        return "exhortation"
+    if _INNER_STOP_RE.search(core.rstrip(CLOSERS)):
+        return None  # several sentences: one question among them does not decide
+    last = core.rstrip(CLOSERS + " ")[-1:]
+    if not last or last not in "?!":
+        match = _QUOTED_THEN_ATTRIBUTION_RE.search(core)
+        if match is None:
+            return None
+        last = match.group()[0]
+    return "question" if last == "?" else "exhortation"
 
 
 def _figure_reasons(figures: Sequence[Figure]) -> list[str]:

@@ -98,6 +98,22 @@ _PERCENT_WORD = r"(?i:percent|per\s?cent|percentage\s+points?|pct)\b"
 
 _ORDINAL_WORDS = lexicon_entries("ordinal_words")
 _FRACTION_WORDS = words_pattern(lexicon_entries("fraction_words"))
+_FRACTION_SINGULAR = words_pattern(
+    word for word in lexicon_entries("fraction_words") if not word.endswith("s") and word != "half"
+)
+# Python's look-behind needs a fixed width: one per hedge word.
+_FRACTION_HEDGED = "(?:{})".format(
+    "|".join(
+        f"(?<=\\b{word} )"
+        for word in ("almost", "nearly", "about", "roughly", "around", "some", "over", "by")
+    )
+)
+# What may follow "a third" for it to be a share rather than a rank: "of", a preposition or
+# conjunction, or the end of the clause.
+_FRACTION_FOLLOWS = (
+    r"\s+(?:of|in|on|from|since|over|to|than|between|last|this|and|or|compared)\b"
+    r"|\s*[.,;:!?)”\"’]|\s*$"
+)
 
 # (kind, gate, pattern). A pattern only runs when its gate lets it: _DIGIT needs a digit in
 # the text, a set needs one of its words (lowercase, split at anything but a-z). Most
@@ -148,9 +164,12 @@ _FIGURE_PATTERNS: tuple[tuple[str, str | frozenset[str], re.Pattern[str]], ...] 
             rf"\b(?i:{words_pattern((*_UNIT_NUMBER_WORDS, 'ten'))})[- ](?i:{_FRACTION_WORDS})\b",
         ),
         (
+            # "a third of", "fell by almost a fifth", "cut by a quarter.": a fraction when
+            # "of" or no noun follows, or after a hedge; "a third term" stays an ordinal.
             "fraction",
-            frozenset(["third", "quarter", "fifth", "tenth"]),
-            r"\b(?i:a)\s+(?i:third|quarter|fifth|tenth)(?=\s+of\b)",
+            _FRACTION_GATE,
+            rf"(?:{_FRACTION_HEDGED}\b(?i:a)\s+(?i:{_FRACTION_SINGULAR})\b"
+            rf"|\b(?i:a)\s+(?i:{_FRACTION_SINGULAR})(?={_FRACTION_FOLLOWS}))",
         ),
         (
             "fraction",

@@ -94,7 +94,35 @@ def _sentence_append(
 
 
 def _line_boundaries(line: str) -> list[tuple[int, int]]:
-    """(end of sentence, start of the next one) pairs, as offsets into ``line``."""
+    """(end of sentence, start of the next one) pairs, as offsets into ``line``.
+
+    No sentence ends inside a quotation: '“A. B,” Merz said.' is one sentence, so a
+    statement never starts or ends mid-quote. A quotation split by attribution ('“A,” he
+    said. “B.”') still gives two.
+    """
+    quotes = _quotations(line)
+    return [
+        (end, next_start)
+        for end, next_start in _stop_boundaries(line)
+        if not any(opened < end <= closed for opened, closed in quotes)
+    ]
+
+
+# Double quotes pair up; a single curly quote opens only after a space or an opener (so
+# the apostrophe in "Ukraine’s" never does) and closes before a non-letter.
+_QUOTATION_RE = re.compile(
+    r"“[^“”]*”|«[^«»]*»|„[^„“”]*[“”]|\"[^\"]*\"|(?:(?<=[\s(\[])|^)‘[^‘]*?’(?![A-Za-z])"
+)
+
+
+def _quotations(line: str) -> list[tuple[int, int]]:
+    """(opening, closing) quote-mark offsets of the line's closed quotations. A quotation
+    left open at the end of the line (a quote running on to the next paragraph) does not
+    count: it would swallow every sentence after it."""
+    return [(m.start(), m.end() - 1) for m in _QUOTATION_RE.finditer(line)]
+
+
+def _stop_boundaries(line: str) -> list[tuple[int, int]]:
     boundaries = []
     for match in _STOP_RE.finditer(line):
         next_start = match.end()

@@ -278,7 +278,12 @@ class DetectedStatementSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text=_START_HELP)
     end = serializers.IntegerField(help_text=_END_HELP)
     text = serializers.CharField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text="Check-worthiness, 0 to 1.")
+    scored_by = serializers.ChoiceField(
+        choices=["rules", "model"],
+        help_text="rules: provisional, from ingestion; the tagging job's trained model then "
+        "confirms (model) or drops the statement.",
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     figures = FigureSerializer(many=True)
     speaker = serializers.CharField(allow_blank=True)

@@ -1,0 +1,148 @@
+"""The trained check-worthiness model at run time: an int8 ONNX graph and its tokenizer.
+
+The artefact lives in annotations/nlp/models/checkworthiness/ (see its MODEL_CARD.md; it
+is built by ``make train``). config.json there records the sha256 of model.onnx and
+tokenizer.json: the loader refuses files that do not match, so a truncated checkout or a
+hand-edited model never scores silently. Only onnxruntime and tokenizers are needed (no
+torch), and nothing is ever downloaded.
+
+Scoring is deterministic for a given batch: dynamic int8 quantisation scales activations
+per batch, so a sentence's score can move in the third decimal with its batch-mates.
+Callers that must reproduce a score exactly (a re-run of tagging) score the same
+sentences in the same order, which the tagging job does (all sentences of the article).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Tokenizer
+
+__all__ = [
+    "MODEL_DIR",
+    "CheckworthinessModel",
+    "ModelArtefactError",
+    "checkworthiness_model_get",
+    "checkworthiness_model_load",
+    "checkworthiness_scores",
+    "file_sha256",
+]
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "checkworthiness"
+BATCH_SIZE = 32
+
+
+class ModelArtefactError(RuntimeError):
+    """The model's files are missing, unreadable or not the ones config.json names."""
+
+
+@dataclass(frozen=True)
+class CheckworthinessModel:
+    session: InferenceSession
+    tokenizer: Tokenizer
+    threshold: float
+    name: str  # "checkworthiness-minilm-int8"
+    version: str  # the first 12 hex digits of model.onnx's sha256
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks (training uses it too)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _config_read(directory: Path) -> dict[str, Any]:
+    try:
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelArtefactError(f"{directory}/config.json: {exc}") from exc
+    for key in ("threshold", "max_length", "model_sha256", "tokenizer_sha256"):
+        if key not in config:
+            raise ModelArtefactError(f"{directory}/config.json has no {key!r}")
+    return config
+
+
+def _file_checked(directory: Path, name: str, expected: str) -> Path:
+    path = directory / name
+    if not path.is_file():
+        raise ModelArtefactError(f"{path} is missing (run `make train`, or check out the file)")
+    actual = file_sha256(path)
+    if actual != expected:
+        # A Git LFS pointer or a half-written file ends up here too.
+        raise ModelArtefactError(
+            f"{path}: sha256 {actual[:12]}… does not match config.json ({expected[:12]}…)"
+        )
+    return path
+
+
+def checkworthiness_model_load(
+    *, directory: Path = MODEL_DIR, threads: int = 1
+) -> CheckworthinessModel:
+    """Load and verify the artefact. One intra-op thread by default: a worker process
+    scores one article at a time, and parallelism comes from running more workers."""
+    import onnxruntime  # here, not at the top: only processes that score pay for it
+    from tokenizers import Tokenizer
+
+    config = _config_read(directory)
+    model_path = _file_checked(directory, "model.onnx", config["model_sha256"])
+    tokenizer_path = _file_checked(directory, "tokenizer.json", config["tokenizer_sha256"])
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.enable_truncation(max_length=int(config["max_length"]))
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelArtefactError(f"{model_path}: {exc}") from exc
+    return CheckworthinessModel(
+        session=session,
+        tokenizer=tokenizer,
+        threshold=float(config["threshold"]),
+        name="checkworthiness-minilm-int8",
+        version=config["model_sha256"][:12],
+    )
+
+
+@functools.cache
+def checkworthiness_model_get() -> CheckworthinessModel:
+    """The shipped model, loaded once per process (a worker child keeps it)."""
+    return checkworthiness_model_load()
+
+
+def checkworthiness_scores(
+    *, sentences: Sequence[str], model: CheckworthinessModel | None = None
+) -> list[float]:
+    """The probability that each sentence is check-worthy, in input order."""
+    import numpy as np
+
+    model = model or checkworthiness_model_get()
+    scores = [0.0] * len(sentences)
+    # Batches of similar length waste less on padding; the order inside the result is the
+    # caller's.
+    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    for start in range(0, len(order), BATCH_SIZE):
+        chunk = order[start : start + BATCH_SIZE]
+        encodings = model.tokenizer.encode_batch([sentences[i] for i in chunk])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        (out,) = model.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        for index, score in zip(chunk, out.tolist(), strict=True):
+            scores[index] = float(score)
+    return scores

@@ -1,0 +1,96 @@
+"""The shipped check-worthiness model: its files are verified, it scores sentences, and
+its pass never makes a statement of a question or an exhortation."""
+
+import dataclasses
+import json
+import shutil
+
+import pytest
+
+from annotations.nlp.statements import SCORED_BY_MODEL, statements_detect
+from annotations.nlp.statements.model import (
+    MODEL_DIR,
+    ModelArtefactError,
+    checkworthiness_model_get,
+    checkworthiness_model_load,
+    checkworthiness_scores,
+)
+
+CLAIM = "The city council spent €3 billion on new roads in 2023."
+PLEASANTRY = "Thank you all so much for coming tonight."
+
+
+@pytest.fixture
+def artefact_copy(tmp_path):
+    copy = tmp_path / "checkworthiness"
+    shutil.copytree(MODEL_DIR, copy)
+    return copy
+
+
+def test_the_shipped_model_loads_and_names_its_version_by_hash():
+    config = json.loads((MODEL_DIR / "config.json").read_text())
+    model = checkworthiness_model_get()
+    assert model.version == config["model_sha256"][:12]
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_a_model_file_changed_by_one_byte_is_refused(artefact_copy):
+    with (artefact_copy / "model.onnx").open("r+b") as handle:
+        handle.seek(4096)
+        byte = handle.read(1)
+        handle.seek(4096)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(ModelArtefactError, match=r"model\.onnx: sha256 .* does not match"):
+        checkworthiness_model_load(directory=artefact_copy)
+
+
+def test_a_missing_tokenizer_is_named_in_the_error(artefact_copy):
+    (artefact_copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelArtefactError, match=r"tokenizer\.json is missing"):
+        checkworthiness_model_load(directory=artefact_copy)
+
+
+def test_a_config_without_a_threshold_is_refused(artefact_copy):
+    config = json.loads((artefact_copy / "config.json").read_text())
+    del config["threshold"]
+    (artefact_copy / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelArtefactError, match="no 'threshold'"):
+        checkworthiness_model_load(directory=artefact_copy)
+
+
+def test_a_factual_claim_scores_higher_than_a_pleasantry():
+    claim, pleasantry = checkworthiness_scores(sentences=[CLAIM, PLEASANTRY])
+    assert 0.0 <= pleasantry < claim <= 1.0
+    assert claim >= checkworthiness_model_get().threshold
+
+
+def test_scores_come_back_in_the_callers_order():
+    sentences = [PLEASANTRY, CLAIM, "Unemployment fell to 4.2% last year, the office said."]
+    forward = checkworthiness_scores(sentences=sentences)
+    backward = checkworthiness_scores(sentences=sentences[::-1])
+    assert forward == pytest.approx(backward[::-1], abs=0.02)  # int8: batch-mates matter a little
+
+
+def test_no_sentences_give_no_scores():
+    assert checkworthiness_scores(sentences=[]) == []
+
+
+def test_questions_and_exhortations_are_never_statements_even_if_the_model_keeps_all():
+    body = (
+        "Did the council spend €3 billion on roads in 2023? "
+        "“Why should we pay €210 billion?” she asked. "
+        "So let’s put the minister to the test. "
+        "“We must act now!” he said. "
+        "The council spent €3 billion on roads in 2023."
+    )
+    keep_everything = dataclasses.replace(checkworthiness_model_get(), threshold=0.0)
+    statements = statements_detect(body, model=keep_everything)
+    assert [s.text for s in statements] == ["The council spent €3 billion on roads in 2023."]
+    assert statements[0].scored_by == SCORED_BY_MODEL
+
+
+def test_the_models_statements_keep_the_rules_reasons_and_figures():
+    (statement,) = statements_detect(CLAIM, model=checkworthiness_model_get())
+    assert "money figure" in statement.reasons
+    assert [f.text for f in statement.figures] == ["€3 billion", "2023"]
+    assert statement.score == pytest.approx(checkworthiness_scores(sentences=[CLAIM])[0], abs=1e-3)
