@@ -38,9 +38,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/import_layers.py
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/mypy
 
-## mypy with the Django, DRF and Celery stubs (not yet part of `make lint`: see the note in
-## pyproject.toml).
+## mypy alone (also part of `make lint`), with the Django, DRF and Celery stubs.
 typecheck: install
 	DEBUG=1 $(BIN)/mypy
 

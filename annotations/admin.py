@@ -1,5 +1,6 @@
 import json
 import secrets
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,6 +31,9 @@ from annotations.partners.tokens import partner_token_revoke
 from annotations.partners.webhooks.deliveries import webhook_deliveries_retry
 from annotations.partners.webhooks.transport import webhook_url_validate
 from annotations.tagging.learned import learned_name_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class StatementInline(admin.TabularInline):
@@ -247,8 +251,9 @@ class PartnerForm(forms.ModelForm):
             webhook_url_validate(url=url)
         return url
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # returns self.cleaned_data (typed as maybe None)
+        cleaned = self.cleaned_data
         # A webhook URL needs a secret to sign with: make one rather than send unsigned.
         if cleaned.get("webhook_url") and not cleaned.get("webhook_secret"):
             cleaned["webhook_secret"] = secrets.token_urlsafe(32)
@@ -268,6 +273,12 @@ class PartnerTokenInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _LiveTokens(TypedDict):
+    """What PartnerAdmin.get_queryset annotates each partner with."""
+
+    _live_tokens: int
 
 
 @admin.register(Partner)
@@ -309,7 +320,7 @@ class PartnerAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="Live tokens", ordering="_live_tokens")
-    def live_tokens(self, obj: Partner) -> int:
+    def live_tokens(self, obj: "WithAnnotations[Partner, _LiveTokens]") -> int:
         return obj._live_tokens
 
 

@@ -38,7 +38,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-dev-only-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -122,7 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # A task whose worker vanished without acking is redelivered after this long
         # (the periodic sweep re-enqueues stuck jobs sooner).
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600),
@@ -143,17 +143,20 @@ else:
     # process and the worker on one machine. No server to install.
     CELERY_BROKER_URL = "filesystem://localhost//"
     _queue_dir = VAR_DIR / "celery" / "queue"
+    _broker_folders = {
+        "data_folder_in": _queue_dir,
+        "data_folder_out": _queue_dir,
+        "processed_folder": VAR_DIR / "celery" / "processed",
+        "control_folder": VAR_DIR / "celery" / "control",
+    }
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
+        **{key: str(folder) for key, folder in _broker_folders.items()},
         "store_processed": False,
     }
     # The transport needs its folders in whichever process comes first: a worker started by
     # hand, or `manage.py ingest` publishing before any worker ran.
-    for _key in ("data_folder_in", "processed_folder", "control_folder"):
-        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_key]).mkdir(parents=True, exist_ok=True)
+    for _folder in _broker_folders.values():
+        _folder.mkdir(parents=True, exist_ok=True)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -187,15 +187,14 @@ class VerdictSourceFactory(DjangoModelFactory):
     accessed_at = factory.LazyFunction(timezone.now)
 
 
-class PublishedVerdictFactory(factory.Factory):
-    """A published verdict made the way the desk makes one: a reviewer submits a verdict
-    with a source (review.services.verdict_save) and another person, an editor, approves
-    it (editorial.services.verdict_approve), so four eyes, history, the frozen ClaimReview
-    document and webhook rows are all real. Pass ``statement``, ``rating``, ``reviewer``,
-    ``editor`` or ``phrase`` (the statement's text in a new article)."""
+class SubmittedVerdictFactory(factory.Factory):
+    """A verdict a reviewer has submitted for approval, the way the desk does it: with a
+    source, through review.services.verdict_save (history and versions are real). Pass
+    ``statement``, ``rating``, ``explanation``, ``reviewer`` or ``phrase`` (the statement's
+    text in a new article)."""
 
     class Meta:
-        model = PublishedVerdict
+        model = Verdict
 
     statement = None
     phrase = None
@@ -203,18 +202,16 @@ class PublishedVerdictFactory(factory.Factory):
     explanation = "The treasury's own figure is 9%."
     source_url = "https://example.org/treasury"
     reviewer = None
-    editor = None
 
     @classmethod
     def _create(cls, model_class, **kw):
-        from annotations.editorial.services import verdict_approve
         from annotations.review.services import SourceInput, verdict_save
 
         statement = kw["statement"] or StatementFactory(
             **({"phrase": kw["phrase"]} if kw["phrase"] else {})
         )
         version = statement.verdict.version if hasattr(statement, "verdict") else 0
-        verdict_save(
+        return verdict_save(
             statement_id=statement.pk,
             user=kw["reviewer"] or ReviewerFactory(username="rita-the-reviewer"),
             rating=kw["rating"],
@@ -223,10 +220,32 @@ class PublishedVerdictFactory(factory.Factory):
             base_version=version,
             submit=True,
         )
+
+
+class PublishedVerdictFactory(SubmittedVerdictFactory):
+    """A published verdict made the way the desk makes one: a reviewer's submitted verdict
+    (SubmittedVerdictFactory) that another person, an editor, approves
+    (editorial.services.verdict_approve), so four eyes, history, the frozen ClaimReview
+    document and webhook rows are all real. Pass what SubmittedVerdictFactory takes, and
+    ``editor``.
+
+    The approval's on-commit callbacks (publishing the webhook tasks) run only if the test
+    captures them: ``django_capture_on_commit_callbacks(execute=True)``."""
+
+    class Meta:
+        model = PublishedVerdict
+
+    editor = None
+
+    @classmethod
+    def _create(cls, model_class, *, editor, **kw):
+        from annotations.editorial.services import verdict_approve
+
+        verdict = super()._create(Verdict, **kw)
         return verdict_approve(
-            statement_id=statement.pk,
-            user=kw["editor"] or EditorFactory(),
-            base_version=version + 1,
+            statement_id=verdict.statement_id,
+            user=editor or EditorFactory(),
+            base_version=verdict.version,
         )
 
 

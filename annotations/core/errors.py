@@ -28,11 +28,7 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """Someone else changed the thing first; ``current`` is what they left, if useful."""
-
-    def __init__(self, message: str, *, current: object = None, field: str | None = None) -> None:
-        super().__init__(message, field=field)
-        self.current = current
+    """Someone else changed the thing first (a subclass may carry what they left)."""
 
 
 _STATUS: dict[type[DomainError], int] = {

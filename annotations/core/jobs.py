@@ -38,7 +38,7 @@ TASK_WEBHOOK_DELIVER = "annotations.tasks.webhook_deliver"
 
 
 def task_publish(
-    *, task: str, args: list, what: str, note: Callable[[str], None], **options: Any
+    *, task: str, args: tuple[Any, ...], what: str, note: Callable[[str], None], **options: Any
 ) -> bool:
     """Publish the task named ``task`` with ``args``; on failure log it, call ``note``
     with the reason (to record on the job) and return False.
@@ -101,7 +101,7 @@ def tagging_job_enqueue(*, article_id: int) -> bool:
     must succeed anyway. Here, not in tagging/, because ingestion enqueues too."""
     return task_publish(
         task=TASK_ARTICLE_TAG,
-        args=[article_id],
+        args=(article_id,),
         what=f"Tagging of article {article_id}",
         # Only a job still waiting: a task that already ran (eager mode) keeps its outcome.
         note=lambda error: job_note(

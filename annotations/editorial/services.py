@@ -14,6 +14,7 @@ turn into a 409, never a 500 and never a double transition.
 Four eyes: an editor can never approve a verdict they wrote or edited in this revision.
 """
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ State = Statement.ReviewState
 Event = ReviewEvent.Action
 
 
-def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedVerdict:
+def verdict_approve(*, statement_id: int, user: User, base_version: int) -> PublishedVerdict:
     """Approve a submitted verdict and publish it (or publish its correction)."""
     _require_editor(user)
     with transaction.atomic():
@@ -78,7 +79,7 @@ def verdict_approve(*, statement_id: int, user, base_version: int) -> PublishedV
     return published
 
 
-def verdict_return(*, statement_id: int, user, note: str, base_version: int) -> Statement:
+def verdict_return(*, statement_id: int, user: User, note: str, base_version: int) -> Statement:
     """Send a submitted verdict back to its reviewer with a note."""
     _require_editor(user)
     if not note.strip():
@@ -98,7 +99,7 @@ def verdict_return(*, statement_id: int, user, note: str, base_version: int) -> 
     return statement
 
 
-def verdict_correction_start(*, statement_id: int, user) -> Statement:
+def verdict_correction_start(*, statement_id: int, user: User) -> Statement:
     """Reopen a published (or withdrawn) verdict for revision. Partners keep seeing the
     published version until the revision is approved."""
     if not (user_is_reviewer(user) or user_is_editor(user)):
@@ -114,7 +115,7 @@ def verdict_correction_start(*, statement_id: int, user) -> Statement:
     return statement
 
 
-def verdict_withdraw(*, statement_id: int, user, reason: str) -> PublishedVerdict:
+def verdict_withdraw(*, statement_id: int, user: User, reason: str) -> PublishedVerdict:
     """Take a published verdict down; partners see it as withdrawn."""
     _require_editor(user)
     if not reason.strip():
@@ -176,6 +177,6 @@ def _submitted_verdict(statement: Statement, *, base_version: int, doing: Action
     return verdict
 
 
-def _require_editor(user) -> None:
+def _require_editor(user: User) -> None:
     if not user_is_editor(user):
         raise Forbidden("Only members of Editors can do this.")

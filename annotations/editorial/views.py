@@ -4,13 +4,14 @@ editorial.services and editorial.selectors (tagging.learned for the learned name
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import (
+    AuthenticatedRequest,
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
 )
@@ -40,7 +41,7 @@ LEARNED_NAMES_PER_PAGE = 100
 
 
 class ApprovalsView(EditorRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         article_id = int_or_none(request.GET.get("article"))
         reviewer_id = int_or_none(request.GET.get("reviewer"))
         rating = request.GET.get("verdict", "")
@@ -104,7 +105,7 @@ def _changes(statement: Statement, verdict: Verdict | None):
     )
 
 
-def _approval_context(request: HttpRequest, statement: Statement, **extra) -> dict:
+def _approval_context(request: AuthenticatedRequest, statement: Statement, **extra) -> dict:
     verdict = getattr(statement, "verdict", None)
     mentions = statement_mention_list(statement=statement)
     own = verdict is not None and request.user.pk in revision_editor_ids(
@@ -126,11 +127,11 @@ def _approval_context(request: HttpRequest, statement: Statement, **extra) -> di
 class ApprovalDetailView(EditorRequiredMixin, View):
     template_name = "annotations/editorial/approval.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = _statement_or_404(pk)
         return render(request, self.template_name, _approval_context(request, statement))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _statement_or_404(pk)  # a 404 for an unknown statement, before any service call
         action = request.POST.get("action")
         version = int_or_none(request.POST.get("base_version")) or 0
@@ -158,10 +159,10 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 
     template_name = "annotations/editorial/record.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, self.template_name, self._context(request, pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         try:
@@ -180,7 +181,7 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
             return render(request, self.template_name, context, status=error_status(exc))
         return redirect("statement_record", pk=pk)
 
-    def _context(self, request: HttpRequest, pk: int, **extra) -> dict:
+    def _context(self, request: AuthenticatedRequest, pk: int, **extra) -> dict:
         statement = _statement_or_404(pk)
         published = getattr(statement, "published", None)
         return {
@@ -202,7 +203,7 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
 
 
 class DashboardView(DeskRoleRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         board = dashboard_get(days=30)
         context = {
             "board": board,
@@ -216,7 +217,7 @@ class LearnedNamesView(EditorRequiredMixin, View):
     """The names the desk taught the tagger, with who taught them and how often they were
     applied; each links to its edit page."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         label = request.GET.get("label", "")
         if label not in dict(LEARNABLE_CHOICES):
             label = ""
@@ -237,14 +238,14 @@ class LearnedNameEditView(EditorRequiredMixin, View):
 
     template_name = "annotations/editorial/learned_name.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         learned = self._learned_or_404(pk)
         form = LearnedNameForm(
             initial={"name": learned.name, "label": learned.label, "rejected": learned.rejected}
         )
         return render(request, self.template_name, {"learned": learned, "form": form})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         learned = self._learned_or_404(pk)
         if request.POST.get("action") == "delete":
             learned_name_delete(learned_name_id=pk, user=request.user)

@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -77,8 +78,9 @@ class ArticleForm(forms.Form):
         except ArticleInputError as exc:
             raise forms.ValidationError(f"This file can't be used: {exc}.") from None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # returns self.cleaned_data (typed as maybe None)
+        cleaned = self.cleaned_data
         for name, position in self.undecodable.items():
             if name in self.fields:
                 what = "text" if name == "text" else "value"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -81,7 +82,7 @@ def article_ingest(
     published_on: date | None = None,
     language: str = "en",
     channel: str = Article.Channel.WEB,
-    created_by=None,
+    created_by: User | None = None,
 ) -> IngestResult:
     """Store an article with its statements and a queued tagging job, all or nothing.
 

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from annotations.core.roles import DeskRoleRequiredMixin
+from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.ingest.forms import ArticleForm, request_too_large_message
 from annotations.ingest.services import ArticleInputError, article_ingest
 from annotations.models import Article
@@ -38,8 +38,8 @@ def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
             pairs.append((key.encode("latin-1"), value.encode("latin-1")))
     data = QueryDict(mutable=True)
     undecodable: dict[str, int] = {}
-    for key, raw in pairs:
-        name = key.decode("utf-8", "replace")
+    for raw_name, raw in pairs:
+        name = raw_name.decode("utf-8", "replace")
         try:
             data.appendlist(name, raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -55,10 +55,10 @@ def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
 class ArticleCreateView(DeskRoleRequiredMixin, View):
     template_name = "annotations/article_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         return render(request, self.template_name, {"form": ArticleForm()})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         try:
             fields, undecodable = post_data_decode(request)
         except RequestDataTooBig:
@@ -67,7 +67,7 @@ class ArticleCreateView(DeskRoleRequiredMixin, View):
         return csrf_protect(self._create)(request, fields=fields, undecodable=undecodable)
 
     def _create(
-        self, request: HttpRequest, *, fields: QueryDict, undecodable: dict[str, int]
+        self, request: AuthenticatedRequest, *, fields: QueryDict, undecodable: dict[str, int]
     ) -> HttpResponse:
         form = ArticleForm(fields, request.FILES, undecodable=undecodable)
         if not form.is_valid():

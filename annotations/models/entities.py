@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 
 from annotations.models.articles import Article
 
@@ -161,7 +162,7 @@ class TaggingJob(models.Model):
 # "The mentions of a statement", for reviewers, editors and partners alike: the visible
 # (not removed) mentions of its article that lie within its span. One definition, in SQL
 # and in Python; ``start``/``end`` may be ints or expressions (OuterRef).
-def statement_mentions_q(*, start, end) -> Q:
+def statement_mentions_q(*, start: int | Combinable, end: int | Combinable) -> Q:
     return Q(removed=False, start__gte=start, end__lte=end)
 
 

@@ -54,7 +54,7 @@ def partner_token_revoke(
     tokens = PartnerToken.objects.filter(revoked_at__isnull=True)
     if prefix is not None:
         tokens = tokens.filter(prefix__startswith=prefix)
-    else:
+    elif token_ids is not None:
         tokens = tokens.filter(pk__in=list(token_ids))
     return tokens.update(revoked_at=timezone.now())
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from annotations.models import PublishedVerdict
@@ -47,15 +48,22 @@ def ndjson_export(*, updated_since: datetime | None = None) -> Iterator[bytes | 
         yield json.dumps(published.document, ensure_ascii=False) + "\n"
 
 
+def _column(field_name: str) -> str:
+    """The database column of one of PublishedVerdict's own fields."""
+    field = PublishedVerdict._meta.get_field(field_name)
+    if not isinstance(field, Field) or field.column is None:
+        raise LookupError(f"PublishedVerdict.{field_name} is not a column")
+    return field.column
+
+
 def _copy_chunks(*, updated_since: datetime | None) -> Iterator[bytes]:
     from psycopg import sql
 
-    meta = PublishedVerdict._meta
     query = sql.SQL(_COPY_SQL).format(
-        table=sql.Identifier(meta.db_table),
-        document=sql.Identifier(meta.get_field("document").column),
-        modified=sql.Identifier(meta.get_field("modified_at").column),
-        id=sql.Identifier(meta.pk.column),
+        table=sql.Identifier(PublishedVerdict._meta.db_table),
+        document=sql.Identifier(_column("document")),
+        modified=sql.Identifier(_column("modified_at")),
+        id=sql.Identifier(_column("id")),
         horizon=sql.Literal(_horizon()),
         since=sql.Literal(updated_since),
     )

@@ -1,13 +1,23 @@
 """What the partner API reads. Only PublishedVerdict rows ever leave the site: drafts,
 reviewers' names and editors' notes are not reachable from these querysets."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
+from annotations.models import (
+    Article,
+    Entity,
+    EntityMention,
+    PublishedVerdict,
+    Statement,
+    mention_in_statement,
+    statement_mentions_q,
+)
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
 # database would refuse to compare with it.
@@ -39,11 +49,11 @@ def claimreview_list(
         qs = qs.filter(statement__article_id=article)
     if entity is not None:
         in_statement = EntityMention.objects.filter(
+            statement_mentions_q(
+                start=OuterRef("statement__start"), end=OuterRef("statement__end")
+            ),
             article_id=OuterRef("statement__article_id"),
             entity__in=_entities_named(entity),
-            removed=False,
-            start__gte=OuterRef("statement__start"),
-            end__lte=OuterRef("statement__end"),
         )
         qs = qs.filter(Exists(in_statement))
     return qs.order_by("modified_at", "id")
@@ -82,7 +92,40 @@ def api_article_list() -> QuerySet[Article]:
     )
 
 
-def api_article_get(*, article_id: int) -> Article | None:
+@dataclass(frozen=True)
+class PublishedStatement:
+    """A statement with a live published verdict, as the API shows it in its article."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    speaker: str
+    figures: list[dict[str, Any]]
+    published: PublishedVerdict
+    mentions: list[EntityMention]  # the statement's (models.mention_in_statement)
+
+
+@dataclass(frozen=True)
+class PublishedArticle:
+    """An article with its published statements, as the API shows one article."""
+
+    id: int
+    title: str
+    source_url: str
+    publisher: str
+    published_on: date | None
+    language: str
+    created_at: datetime
+    body: str
+    statements: list[PublishedStatement]
+
+    @property
+    def published_count(self) -> int:
+        return len(self.statements)
+
+
+def api_article_get(*, article_id: int) -> PublishedArticle | None:
     """One article with its published statements, their sources and entity mentions, in
     a fixed number of queries."""
     article = api_article_list().filter(pk=article_id).first()
@@ -99,10 +142,29 @@ def api_article_get(*, article_id: int) -> Article | None:
         .select_related("entity")
         .order_by("start")
     )
-    for s in statements:
-        s.published_mentions = [m for m in mentions if s.start <= m.start and m.end <= s.end]
-    article.published_statements = statements
-    return article
+    return PublishedArticle(
+        id=article.pk,
+        title=article.title,
+        source_url=article.source_url,
+        publisher=article.publisher,
+        published_on=article.published_on,
+        language=article.language,
+        created_at=article.created_at,
+        body=article.body,
+        statements=[
+            PublishedStatement(
+                id=s.pk,
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                speaker=s.speaker,
+                figures=s.figures,
+                published=s.published,
+                mentions=[m for m in mentions if mention_in_statement(m, start=s.start, end=s.end)],
+            )
+            for s in statements
+        ],
+    )
 
 
 def published_public_get(*, published_id: int) -> PublishedVerdict | None:

@@ -6,7 +6,9 @@ Each entity correction is also remembered for the articles tagged afterwards, in
 transaction (annotations.tagging.learned): a mark added or relabelled teaches its name
 that label, a removal teaches that the name with that label is not an entity."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from annotations.core.errors import InvalidInput
 from annotations.models import Article, EntityMention, ReviewEvent, Statement
@@ -45,7 +47,7 @@ def span_validate(*, body: str, start: int, end: int, text: str) -> tuple[int, i
     return start, end
 
 
-def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> Statement:
+def statement_add(*, article_id: int, user: User, start: int, end: int, text: str) -> Statement:
     """Add a statement the detector missed, from a selection in the article (``text``
     is the selected text, checked against ``body[start:end]``)."""
     reviewer_require(user)
@@ -88,7 +90,7 @@ def statement_add(*, article_id: int, user, start: int, end: int, text: str) -> 
 
 
 def mention_add(
-    *, article_id: int, user, start: int, end: int, text: str, label: str
+    *, article_id: int, user: User, start: int, end: int, text: str, label: str
 ) -> EntityMention:
     """Mark an entity the model missed; it replaces model mentions it overlaps. ``text`` is
     the selected text: checked first, so a refused mark never removes a model mention."""
@@ -102,7 +104,7 @@ def mention_add(
         return _human_mention_put(article=article, user=user, start=start, end=end, label=label)
 
 
-def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
+def mention_relabel(*, mention_id: int, user: User, label: str) -> EntityMention:
     """Give a mention another label; the next tagging run keeps the reviewer's choice,
     and later articles get the label for the same name."""
     reviewer_require(user)
@@ -114,7 +116,7 @@ def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
         )
 
 
-def mention_remove(*, mention_id: int, user) -> None:
+def mention_remove(*, mention_id: int, user: User) -> None:
     """Remove a mention; a human tombstone stops the next tagging run re-adding it, and
     the name is remembered as not an entity (with this label) for other articles."""
     reviewer_require(user)
@@ -135,7 +137,9 @@ def mention_remove(*, mention_id: int, user) -> None:
         )
 
 
-def _human_mention_put(*, article: Article, user, start: int, end: int, label: str):
+def _human_mention_put(
+    *, article: Article, user: User, start: int, end: int, label: str
+) -> EntityMention:
     text = article.body[start:end]
     clusters = entities_cluster([EntitySpan(start=start, end=end, text=text, label=label)])
     (entity,) = entities_resolve(clusters=clusters)
@@ -153,7 +157,7 @@ def _human_mention_put(*, article: Article, user, start: int, end: int, label: s
     )
 
 
-def _overlapping_mentions(article_id: int, start: int, end: int):
+def _overlapping_mentions(article_id: int, start: int, end: int) -> QuerySet[EntityMention]:
     return EntityMention.objects.filter(article_id=article_id, start__lt=end, end__gt=start)
 
 

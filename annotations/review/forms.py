@@ -1,6 +1,8 @@
 """Forms of the review page: they parse and validate what the browser sends before the
 services (annotations.review.services) check it again against the database."""
 
+from typing import Any
+
 from django import forms
 from django.core.validators import URLValidator
 
@@ -81,8 +83,9 @@ class SourceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # returns self.cleaned_data (typed as maybe None)
+        cleaned = self.cleaned_data
         filled = any(cleaned.get(name) for name in ("title", "publisher", "quote"))
         if filled and not cleaned.get("url") and "url" not in self.errors:
             self.add_error("url", "Add the source's web address, or remove this source.")
@@ -144,8 +147,9 @@ class SpanForm(forms.Form):
         error_messages={"required": "The selected text is missing: select the text again."},
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # returns self.cleaned_data (typed as maybe None)
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and end is not None and start >= end:
             self.add_error("start", "The selection is empty.")

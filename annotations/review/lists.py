@@ -1,19 +1,19 @@
 """The desk's lists: every article with its review progress, and a reviewer's queue."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from annotations.core.roles import DeskRoleRequiredMixin, user_has_desk_role
+from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin, user_has_desk_role
 from annotations.models import Statement
-from annotations.review.selectors import article_list, article_progress, queue_for, returned_notes
+from annotations.review.selectors import article_list, article_rows, queue_items
 
 ARTICLES_PER_PAGE = 50
 
 
 class ArticleListView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         search = request.GET.get("q", "").strip()[:200]
         state = request.GET.get("state", "")
         if state not in Statement.ReviewState.values:
@@ -21,13 +21,11 @@ class ArticleListView(View):
         mine = request.GET.get("mine") == "1"
         articles = article_list(user=request.user, search=search, state=state, mine=mine)
         page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-        progress = article_progress(article_ids=[a.pk for a in page.object_list])
-        for article in page.object_list:
-            article.progress = progress[article.pk]
         filters = request.GET.copy()
         filters.pop("page", None)
         context = {
             "page": page,
+            "rows": article_rows(articles=page.object_list),
             "q": search,
             "state": state,
             "mine": mine,
@@ -41,9 +39,6 @@ class ArticleListView(View):
 class QueueView(DeskRoleRequiredMixin, View):
     """My queue: statements assigned to me that still need work, oldest first."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        statements = queue_for(user=request.user)
-        notes = returned_notes(statement_ids=[s.pk for s in statements])
-        for statement in statements:
-            statement.returned_note = notes.get(statement.pk)
-        return render(request, "annotations/queue.html", {"statements": statements})
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        items = queue_items(user=request.user)
+        return render(request, "annotations/queue.html", {"items": items})

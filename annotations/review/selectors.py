@@ -1,9 +1,12 @@
 """Read-side queries (HackSoft style): each returns what one page or command needs, in a
 fixed number of queries."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
@@ -18,7 +21,7 @@ from annotations.models import (
 
 
 def article_list(
-    *, user, search: str = "", state: str = "", mine: bool = False
+    *, user: User, search: str = "", state: str = "", mine: bool = False
 ) -> QuerySet[Article]:
     """Articles newest first, as a user in Reviewers or Editors may see them (others see
     none). Filters use subqueries, not joins, so no DISTINCT or GROUP BY is needed and the
@@ -49,6 +52,21 @@ def article_progress(*, article_ids: list[int]) -> dict[int, dict[str, int]]:
         progress[article_id][state] = n
         progress[article_id]["total"] += n
     return progress
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article of the list, with its statement counts by review state and "total"."""
+
+    article: Article
+    progress: dict[str, int]
+
+
+def article_rows(*, articles: Iterable[Article]) -> list[ArticleRow]:
+    """A page of ``article_list`` with each article's progress, in one more query."""
+    page = list(articles)
+    progress = article_progress(article_ids=[a.pk for a in page])
+    return [ArticleRow(article=a, progress=progress[a.pk]) for a in page]
 
 
 def article_get(*, article_id: int) -> Article | None:
@@ -95,7 +113,7 @@ def reviewer_list() -> list:
     )
 
 
-def queue_for(*, user) -> list[Statement]:
+def queue_for(*, user: User) -> list[Statement]:
     """The statements assigned to ``user`` that still need work, oldest assignment first."""
     open_states = [
         Statement.ReviewState.NOT_STARTED,
@@ -108,6 +126,21 @@ def queue_for(*, user) -> list[Statement]:
         .defer("article__body")
         .order_by("assigned_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A statement of My queue, with the editor's note if it was returned."""
+
+    statement: Statement
+    returned_note: ReviewEvent | None
+
+
+def queue_items(*, user: User) -> list[QueueItem]:
+    """``queue_for`` with the latest "returned" note of each statement, in one more query."""
+    statements = queue_for(user=user)
+    notes = returned_notes(statement_ids=[s.pk for s in statements])
+    return [QueueItem(statement=s, returned_note=notes.get(s.pk)) for s in statements]
 
 
 def tagging_state(*, article: Article) -> str:

@@ -9,8 +9,10 @@ review is appended to ReviewEvent with the verdict as it was at that moment.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,16 @@ from annotations.review.workflow import Action, transition_find, transition_targ
 State = Statement.ReviewState
 
 
+class VerdictConflict(Conflict):
+    """A verdict saved on a stale version, or on a statement no longer open: ``current``
+    is the verdict as the other person left it (None if there is none), to show beside
+    what this reviewer typed."""
+
+    def __init__(self, message: str, *, current: Verdict | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 @dataclass(frozen=True)
 class SourceInput:
     url: str
@@ -41,7 +53,7 @@ class SourceInput:
 def verdict_save(
     *,
     statement_id: int,
-    user,
+    user: User,
     rating: str,
     explanation: str,
     sources: Sequence[SourceInput],
@@ -51,7 +63,7 @@ def verdict_save(
     """Save the verdict as a draft, or submit it for approval.
 
     ``base_version`` is the version the reviewer started editing from (0 when there was
-    no verdict yet); if someone saved in between, Conflict carries their verdict as ``current``.
+    no verdict yet); if someone saved in between, VerdictConflict carries their verdict.
     """
     reviewer_require(user)
     if rating and rating not in Verdict.Rating.values:
@@ -63,14 +75,14 @@ def verdict_save(
         verdict = Verdict.objects.filter(statement=statement).first()
         action = Action.SUBMIT if submit else Action.SAVE
         if transition_find(state=statement.review_state, action=action) is None:
-            raise Conflict(
+            raise VerdictConflict(
                 f"This statement is {statement.get_review_state_display().lower()}; "
                 "its verdict can't be edited now.",
                 current=verdict,
             )
         current_version = verdict.version if verdict else 0
         if base_version != current_version:
-            raise Conflict(_conflict_message(verdict), current=verdict)
+            raise VerdictConflict(_conflict_message(verdict), current=verdict)
 
         now = timezone.now()
         if verdict is None:
@@ -117,7 +129,7 @@ def _conflict_message(verdict: Verdict | None) -> str:
 
 
 def _sources_replace(
-    *, verdict: Verdict, sources: Sequence[SourceInput], now
+    *, verdict: Verdict, sources: Sequence[SourceInput], now: datetime
 ) -> list[VerdictSource]:
     """Replace the verdict's sources, keeping the date a URL was first accessed."""
     accessed = dict(verdict.sources.values_list("url", "accessed_at")) if verdict.pk else {}
@@ -159,7 +171,7 @@ def verdict_snapshot(*, verdict: Verdict | None, sources: Sequence[VerdictSource
 # --- Dismissal and assignment ----------------------------------------------------------
 
 
-def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
+def statement_dismiss(*, statement_id: int, user: User, reason: str) -> Statement:
     """Mark a statement "not checkable" with a reason; it can be restored."""
     reviewer_require(user)
     if not reason.strip():
@@ -182,7 +194,7 @@ def statement_dismiss(*, statement_id: int, user, reason: str) -> Statement:
     return statement
 
 
-def statement_restore(*, statement_id: int, user) -> Statement:
+def statement_restore(*, statement_id: int, user: User) -> Statement:
     """Undo a dismissal: back to draft if it has a verdict, else not started."""
     reviewer_require(user)
     with transaction.atomic():
@@ -200,7 +212,7 @@ def statement_restore(*, statement_id: int, user) -> Statement:
     return statement
 
 
-def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Statement:
+def statement_assign(*, statement_id: int, user: User, assignee_id: int | None) -> Statement:
     """Put a statement in a reviewer's queue (or take it out with ``assignee_id=None``)."""
     if not user_has_desk_role(user):
         raise Forbidden("Only reviewers and editors can assign statements.")
@@ -226,7 +238,7 @@ def statement_assign(*, statement_id: int, user, assignee_id: int | None) -> Sta
 # --- Shared ---------------------------------------------------------------------------
 
 
-def reviewer_require(user) -> None:
+def reviewer_require(user: User) -> None:
     if not user_is_reviewer(user):
         raise Forbidden("Only members of Reviewers can do this.")
 
@@ -244,7 +256,7 @@ def statement_lock(statement_id: int) -> Statement:
 def event_record(
     *,
     statement: Statement,
-    user,
+    user: User,
     action: str,
     to_state: str,
     note: str = "",

@@ -9,14 +9,16 @@ Every POST answers two kinds of client:
   on success, or the whole page with the panel (errors, typed text) in place.
 """
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from annotations.core.errors import Conflict, DomainError, InvalidInput, error_status
+from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
-from annotations.core.roles import DeskRoleRequiredMixin
+from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.review.corrections import (
     mention_add,
     mention_relabel,
@@ -37,14 +39,13 @@ from annotations.review.forms import (
     verdict_input_validate,
 )
 from annotations.review.layout import statement_mentions
-from annotations.review.panel import (
+from annotations.review.panel import review_panel_get
+from annotations.review.responses import (
     PAGE_TEMPLATE,
     TEXT_TEMPLATE,
     article_or_404,
-    conflict_context,
     is_script,
     json_response,
-    panel_context,
     panel_response,
     statement_or_404,
     text_context,
@@ -54,6 +55,7 @@ from annotations.review.selectors import (
     tagging_state,
 )
 from annotations.review.services import (
+    VerdictConflict,
     statement_assign,
     statement_dismiss,
     statement_restore,
@@ -66,14 +68,16 @@ from annotations.review.services import (
 class ArticleDetailView(DeskRoleRequiredMixin, View):
     """The review page; ``?s=<statement id>`` renders that statement's panel in place."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context = text_context(article_or_404(pk))
         selected_id = int_or_none(request.GET.get("s"))
         statement = statement_for_panel(statement_id=selected_id) if selected_id else None
         if statement is not None and statement.article_id == pk:
             context["selected_id"], context["selected_key"] = statement.pk, str(statement.pk)
             mentions = statement_mentions(statement=statement, mentions=context["mentions"])
-            context.update(panel_context(request, statement, mentions=mentions))
+            context["panel"] = review_panel_get(
+                user=request.user, statement=statement, mentions=mentions
+            )
         return render(request, PAGE_TEMPLATE, context)
 
 
@@ -81,7 +85,7 @@ class ArticleTextView(DeskRoleRequiredMixin, View):
     """The highlighted text alone, swapped in by the page when tagging finishes or after a
     correction (``?s=`` keeps the selected statement marked)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         selected_id = int_or_none(request.GET.get("s"))
         context = text_context(article_or_404(pk), selected_id=selected_id)
         return render(request, TEXT_TEMPLATE, context)
@@ -90,7 +94,7 @@ class ArticleTextView(DeskRoleRequiredMixin, View):
 class ArticleTaggingView(DeskRoleRequiredMixin, View):
     """Tagging state as JSON, polled by the article page while tagging is pending."""
 
-    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> JsonResponse:
         article = article_or_404(pk)
         job = getattr(article, "tagging_job", None)
         return JsonResponse(
@@ -105,7 +109,7 @@ class ArticleTaggingView(DeskRoleRequiredMixin, View):
 class StatementPanelView(DeskRoleRequiredMixin, View):
     """The verdict panel of one statement (a fragment the page swaps in)."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return panel_response(request, statement_or_404(pk))
 
 
@@ -115,7 +119,7 @@ class StatementPanelView(DeskRoleRequiredMixin, View):
 class VerdictSaveView(DeskRoleRequiredMixin, View):
     """Save the verdict as a draft (action=save) or submit it for approval (action=submit)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = VerdictForm(request.POST)
         formset = SourceFormSet(request.POST, prefix=SOURCES_PREFIX)
@@ -134,7 +138,7 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
                 base_version=form.cleaned_data["base_version"],
                 submit=submit,
             )
-        except Conflict as exc:
+        except VerdictConflict as exc:
             return _conflict_response(request, pk, exc)
         except DomainError as exc:
             if exc.field in ("rating", "explanation"):
@@ -162,7 +166,9 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
         )
 
 
-def _conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResponse:
+def _conflict_response(
+    request: AuthenticatedRequest, pk: int, exc: VerdictConflict
+) -> HttpResponse:
     """Keep exactly what was typed, but on top of the current version: saving again is
     then a deliberate choice to replace theirs."""
     data = request.POST.copy()
@@ -173,12 +179,12 @@ def _conflict_response(request: HttpRequest, pk: int, exc: Conflict) -> HttpResp
         status=error_status(exc),
         form=VerdictForm(data),
         formset=SourceFormSet(data, prefix=SOURCES_PREFIX),
-        conflict=conflict_context(exc),
+        conflict=exc,
     )
 
 
 class StatementDismissView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = DismissForm(request.POST)
         if not form.is_valid():
@@ -198,7 +204,7 @@ class StatementDismissView(DeskRoleRequiredMixin, View):
 
 
 class StatementRestoreView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         try:
             statement_restore(statement_id=pk, user=request.user)
@@ -208,7 +214,7 @@ class StatementRestoreView(DeskRoleRequiredMixin, View):
 
 
 class StatementAssignView(DeskRoleRequiredMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         statement = statement_or_404(pk)
         form = AssignForm(request.POST)
         if not form.is_valid():
@@ -234,7 +240,7 @@ class StatementAssignView(DeskRoleRequiredMixin, View):
 class StatementAddView(DeskRoleRequiredMixin, View):
     """Add a statement the detector missed, from a selection (body offsets and text)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         article = article_or_404(pk)
         form = SpanForm(request.POST)
         if not form.is_valid():
@@ -248,7 +254,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
                 text=form.cleaned_data["text"],
             )
         except DomainError as exc:
-            data = {"error": exc.message, "field": exc.field}
+            data: dict[str, Any] = {"error": exc.message, "field": exc.field}
             return json_response(request, article.pk, data, status=error_status(exc))
         data = {
             "statement": statement.pk,
@@ -262,7 +268,7 @@ class StatementAddView(DeskRoleRequiredMixin, View):
 class MentionAddView(DeskRoleRequiredMixin, View):
     """Mark an entity the model missed, from a selection (body offsets and text), a label."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         article = article_or_404(pk)
         form = MentionAddForm(request.POST)
         if not form.is_valid():
@@ -277,7 +283,7 @@ class MentionAddView(DeskRoleRequiredMixin, View):
                 label=form.cleaned_data["label"],
             )
         except DomainError as exc:
-            data = {"error": exc.message, "field": exc.field}
+            data: dict[str, Any] = {"error": exc.message, "field": exc.field}
             return json_response(request, pk, data, status=error_status(exc))
         data = {
             "mention": mention.pk,
@@ -294,10 +300,10 @@ class _MentionChangeView(DeskRoleRequiredMixin, View):
 
     form_class: type = MentionRemoveForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         raise NotImplementedError
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = self.form_class(request.POST)
         valid = form.is_valid()
         statement_id = form.cleaned_data.get("statement") if valid else None
@@ -324,7 +330,7 @@ class _MentionChangeView(DeskRoleRequiredMixin, View):
 class MentionRelabelView(_MentionChangeView):
     form_class = MentionRelabelForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         mention = mention_relabel(
             mention_id=pk, user=request.user, label=form.cleaned_data["label"]
         )
@@ -334,6 +340,6 @@ class MentionRelabelView(_MentionChangeView):
 class MentionRemoveView(_MentionChangeView):
     form_class = MentionRemoveForm
 
-    def change(self, request: HttpRequest, pk: int, form) -> str:
+    def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
         mention_remove(mention_id=pk, user=request.user)
         return "Entity mention removed."

@@ -13,6 +13,8 @@ take it. Services check their transitions here; views, templates and the admin a
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.auth.models import User
+
 from annotations.core.roles import EDITORS, REVIEWERS, user_roles
 from annotations.models import Statement
 
@@ -75,7 +77,7 @@ def transition_find(*, state: str, action: Action) -> Transition | None:
     return TRANSITIONS.get((State(state), action))
 
 
-def action_allowed(*, user, state: str, action: Action, published_live: bool = False) -> bool:
+def action_allowed(*, user: User, state: str, action: Action, published_live: bool = False) -> bool:
     """May ``user`` take ``action`` on a statement in ``state``? (roles and state only;
     four eyes and versions are the services' to check)."""
     transition = transition_find(state=state, action=action)
@@ -84,7 +86,9 @@ def action_allowed(*, user, state: str, action: Action, published_live: bool = F
     return published_live or not transition.needs_live_publication
 
 
-def allowed_actions(*, user, statement: Statement, published_live: bool = False) -> frozenset:
+def allowed_actions(
+    *, user: User, statement: Statement, published_live: bool = False
+) -> frozenset[Action]:
     """Every action ``user`` may take on ``statement`` now."""
     return frozenset(
         action
@@ -114,7 +118,7 @@ class PanelRights:
     readonly_note: str  # why the verdict is read-only, in plain words ("" when it is not)
 
 
-def panel_rights(*, user, statement: Statement) -> PanelRights:
+def panel_rights(*, user: User, statement: Statement) -> PanelRights:
     actions = allowed_actions(user=user, statement=statement)
     state = statement.review_state
     editable = Action.SAVE in actions

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Max, QuerySet, Value, When
 from django.utils import timezone
@@ -101,7 +102,7 @@ def learned_name_text(text: str) -> str:
 
 
 def learned_name_teach(
-    *, text: str, label: str, user, rejected: bool = False
+    *, text: str, label: str, user: User, rejected: bool = False
 ) -> LearnedName | None:
     """Remember a reviewer's correction of a mention (runs in the caller's transaction).
 
@@ -136,7 +137,7 @@ def learned_name_teach(
 
 
 def learned_name_update(
-    *, learned_name_id: int, user, name: str, label: str, rejected: bool
+    *, learned_name_id: int, user: User, name: str, label: str, rejected: bool
 ) -> LearnedName:
     """An editor's correction of a learned name; the next tagging run uses it."""
     _editor_require(user)
@@ -163,7 +164,7 @@ def learned_name_update(
     return learned
 
 
-def learned_name_delete(*, learned_name_id: int, user) -> None:
+def learned_name_delete(*, learned_name_id: int, user: User) -> None:
     """Forget a learned name: the model's own label comes back from the next run."""
     _editor_require(user)
     deleted, _ = LearnedName.objects.filter(pk=learned_name_id).delete()
@@ -171,6 +172,6 @@ def learned_name_delete(*, learned_name_id: int, user) -> None:
         raise NotFound("No such learned name.")
 
 
-def _editor_require(user) -> None:
+def _editor_require(user: User) -> None:
     if not user_is_editor(user):
         raise Forbidden("Only members of Editors can change the learned names.")

@@ -57,6 +57,7 @@ class _Resolver:
 
     def resolve(self) -> list[Entity]:
         targets: list[Entity | None] = []
+        target: Entity | None
         for cluster in self.clusters:
             found = {
                 self.aliases[p].entity

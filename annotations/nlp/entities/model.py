@@ -35,7 +35,7 @@ def _nlp_load(model: str) -> Language:
     Only NER and whatever NER listens to stay enabled: in en_core_web_sm the ner component
     has its own tok2vec, so the shared tok2vec, tagger, parser, attribute_ruler and
     lemmatizer would cost about half the time without changing a single entity
-    (tests/test_tagging.py compares both pipelines).
+    (tests/tagging/test_tagging.py compares both pipelines).
     """
     import spacy  # here, not at the top: web processes import this module but never tag
 

@@ -278,6 +278,11 @@ def _surnames_personified(spans: list[EntitySpan]) -> list[EntitySpan]:
     ]
 
 
+def _label_winner(counts: Counter[str], *, first_seen: dict[tuple[str, str], int], key: str) -> str:
+    """The label most votes gave the name ``key``; on a tie, the one seen first."""
+    return max(counts, key=lambda label: (counts[label], -first_seen[(key, label)]))
+
+
 def _labels_voted(spans: list[EntitySpan]) -> list[EntitySpan]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], int] = {}
@@ -287,7 +292,7 @@ def _labels_voted(spans: list[EntitySpan]) -> list[EntitySpan]:
             votes[key][span.label] += 1
             first_seen.setdefault((key, span.label), index)
     winner = {
-        key: max(counts, key=lambda label, k=key: (counts[label], -first_seen[(k, label)]))
+        key: _label_winner(counts, first_seen=first_seen, key=key)
         for key, counts in votes.items()
         if len(counts) > 1
     }

@@ -229,7 +229,7 @@ def figures_find(text: str, *, offset: int = 0) -> list[Figure]:
 
 def _pattern_candidates(text: str, words: frozenset[str], has_digit: bool):
     for kind, gate, pattern in _FIGURE_PATTERNS:
-        if not has_digit if gate is _DIGIT else gate.isdisjoint(words):
+        if not has_digit if isinstance(gate, str) else gate.isdisjoint(words):
             continue
         for match in pattern.finditer(text):
             yield match.start(), match.end(), kind
@@ -337,4 +337,4 @@ def _head_kind(word: str) -> str | None:
 
 def _follows_year_preposition(text: str, position: int) -> bool:
     match = _PRECEDING_WORD_RE.search(text, max(0, position - 20), position)
-    return bool(match) and match.group(1).lower() in _YEAR_PREPOSITIONS
+    return match is not None and match.group(1).lower() in _YEAR_PREPOSITIONS

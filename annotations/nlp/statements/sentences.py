@@ -187,4 +187,4 @@ def _opens_sentence(line: str, position: int) -> bool:
     if line[position] in "“«":
         return True
     match = _NEXT_WORD_RE.match(line, position)
-    return bool(match) and match.group(1).lower() in _SENTENCE_OPENERS
+    return match is not None and match.group(1).lower() in _SENTENCE_OPENERS

@@ -165,7 +165,7 @@ def _rfc3339_datetime(match: re.Match) -> datetime:
         return value.astimezone(UTC) + leap
     except OverflowError:
         # Before year 1 or after 9999 once in UTC: before or after every record.
-        extreme = datetime.min if value.utcoffset() > timedelta(0) else datetime.max
+        extreme = datetime.min if zone.utcoffset(None) > timedelta(0) else datetime.max
         return extreme.replace(tzinfo=UTC)
 
 
@@ -176,7 +176,7 @@ class QueryParametersSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         repeated = {
             name: ["Give this parameter once."]
-            for name in self.fields
+            for name in self.fields.keys()  # noqa: SIM118 -- names; the stubs type iteration as fields
             if len(data.getlist(name)) > 1
         }
         if repeated:

@@ -26,7 +26,7 @@ class StrictCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     cursor_query_description = "The `next` or `previous` link's cursor, as given."
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request) -> int | None:
         values = request.query_params.getlist(self.page_size_query_param)
         if not values:
             return self.page_size
@@ -48,18 +48,22 @@ class StrictCursorPagination(CursorPagination):
                 {self.cursor_query_param: ["Not a cursor: use the `next` or `previous` link."]}
             )
         direction, offset, position = match.groups()
+        # DRF compares str() of the ordering field's value with the position: the position
+        # is that text (the stubs type positions as int, but DRF's own are str too).
+        text = None if position is None else str(_EPOCH + int(position) * _MICROSECOND)
         return Cursor(
             offset=min(int(offset), self.offset_cutoff),
             reverse=direction == "r",
-            # The text DRF compares with the positions of the page's records.
-            position=None if position is None else str(_EPOCH + int(position) * _MICROSECOND),
+            position=text,  # type: ignore[arg-type]
         )
 
     def encode_cursor(self, cursor: Cursor) -> str:
         token = f"{'r' if cursor.reverse else 'f'}{cursor.offset}"
         if cursor.position is not None:
-            instant = datetime.fromisoformat(cursor.position)
+            # A str, as in decode_cursor (the stubs say int).
+            instant = datetime.fromisoformat(cursor.position)  # type: ignore[arg-type]
             token += f".{(instant - _EPOCH) // _MICROSECOND}"
+        assert self.base_url is not None, "paginate_queryset sets it before any link"
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:

@@ -2,8 +2,9 @@
 
 Output objects are built by annotations.publishing.claimreview (one definition of the shape for
 the API, exports and webhooks); the ClaimReview serializers here only describe that shape
-for the OpenAPI schema and pass the built dicts through (tests/test_api_claimreview.py
-checks their fields against the builder's keys, so the two cannot drift).
+for the OpenAPI schema and pass the built dicts through
+(tests/publishing/test_api_claimreview.py checks their fields against the builder's keys,
+so the two cannot drift).
 """
 
 from django.conf import settings
@@ -190,7 +191,9 @@ class FigureSerializer(serializers.Serializer):
 
 class EntityMentionOutSerializer(serializers.Serializer):
     text = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class, so this does not replace
+    # Field.label at run time; the stubs cannot know that.
+    label = serializers.CharField()  # type: ignore[assignment]
     start = serializers.IntegerField(help_text=_START_HELP)
     end = serializers.IntegerField(help_text=_END_HELP)
     entity_id = serializers.IntegerField()
@@ -216,7 +219,7 @@ class PublishedStatementSerializer(serializers.Serializer):
     verdict = serializers.CharField(source="published.get_rating_display")
     explanation = serializers.CharField(source="published.explanation")
     sources = SourceOutSerializer(many=True, source="published.sources")
-    entities = EntityMentionOutSerializer(many=True, source="published_mentions")
+    entities = EntityMentionOutSerializer(many=True, source="mentions")
 
 
 class ArticleListOutSerializer(serializers.Serializer):
@@ -232,7 +235,7 @@ class ArticleListOutSerializer(serializers.Serializer):
 
 class ArticleDetailOutSerializer(ArticleListOutSerializer):
     body = serializers.CharField(help_text="Offsets below index this text.")
-    statements = PublishedStatementSerializer(many=True, source="published_statements")
+    statements = PublishedStatementSerializer(many=True)
 
 
 class ArticleInSerializer(serializers.Serializer):
@@ -287,13 +290,16 @@ class DetectedStatementSerializer(serializers.Serializer):
 
 
 class IngestedArticleSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    sha256 = serializers.CharField(source="body_sha256")
+    """An ingest.services.IngestResult: the article, its statements in text order (the
+    model's ordering), and whether it is new."""
+
+    id = serializers.IntegerField(source="article.id")
+    title = serializers.CharField(source="article.title")
+    sha256 = serializers.CharField(source="article.body_sha256")
     created = serializers.BooleanField()
-    statements = DetectedStatementSerializer(many=True, source="detected_statements")
+    statements = DetectedStatementSerializer(many=True, source="article.statements")
     tagging = serializers.CharField(
-        source="tagging_job.state",
+        source="article.tagging_job.state",
         allow_null=True,
         help_text="queued, running, succeeded or failed; null for an article stored without "
         "a tagging job (not one ingested through the site).",

@@ -99,7 +99,7 @@ def webhook_delivery_publish(*, delivery_id: int, eta: datetime | None = None) -
     the delivery stays pending in the database and the sweep publishes it later."""
     return task_publish(
         task=TASK_WEBHOOK_DELIVER,
-        args=[delivery_id],
+        args=(delivery_id,),
         eta=eta,
         what=f"Webhook delivery {delivery_id}",
         note=lambda error: _note_unqueued(delivery_id=delivery_id, error=f"not queued, {error}"),

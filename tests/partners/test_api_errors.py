@@ -1,5 +1,5 @@
 """API clients always get JSON errors: oversized and non-JSON bodies, unknown paths, and
-(tests/test_api_outages.py) server errors during an outage."""
+(tests/system/test_api_outages.py) server errors during an outage."""
 
 import json
 

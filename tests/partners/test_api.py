@@ -46,12 +46,6 @@ def partner_client():
     return client
 
 
-def publish(statement=None, *, rating="false", reviewer=None, editor=None, text=None):
-    return PublishedVerdictFactory(
-        statement=statement, rating=rating, reviewer=reviewer, editor=editor, phrase=text
-    )
-
-
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]
@@ -61,7 +55,7 @@ def results(response) -> list[dict]:
 
 
 def test_anonymous_and_bad_tokens_get_401(client):
-    publish()
+    PublishedVerdictFactory()
     new = partner_token_create(name="Gone")
     partner_token_revoke(prefix=new.token.prefix)
     inactive = partner_token_create(name="Sleeping")
@@ -76,7 +70,7 @@ def test_anonymous_and_bad_tokens_get_401(client):
 
 
 def test_partners_and_editors_read_but_reviewers_and_outsiders_do_not(client, partner_client):
-    publish()
+    PublishedVerdictFactory()
     assert len(results(partner_client.get(LIST))) == 1
     api = APIClient()
     api.force_authenticate(EditorFactory())
@@ -90,7 +84,7 @@ SESSION_PATHS = [LIST, "/api/v1/articles/", "/api/v1/export.ndjson", "/api/v1/ex
 
 def test_a_staff_account_in_neither_desk_group_can_neither_read_nor_write_by_session(client):
     # It sees no article on the site, so none through the API either.
-    publish()
+    PublishedVerdictFactory()
     client.force_login(UserFactory(username="ops", is_staff=True))
     for path in SESSION_PATHS:
         assert client.get(path).status_code == 403, path
@@ -101,7 +95,7 @@ def test_a_staff_account_in_neither_desk_group_can_neither_read_nor_write_by_ses
 
 
 def test_an_editor_reads_and_ingests_by_session(client):
-    publish()
+    PublishedVerdictFactory()
     client.force_login(EditorFactory())
     for path in SESSION_PATHS:
         assert client.get(path).status_code == 200, path
@@ -124,7 +118,7 @@ def test_no_unpublished_verdict_reviewer_name_or_editor_note_ever_leaves(partner
             submit=statement is not draft,
         )
     verdict_return(statement_id=returned.pk, user=eddie, note="Editor-only note", base_version=1)
-    published = publish(reviewer=rita, editor=EditorFactory(username="approver"))
+    published = PublishedVerdictFactory(reviewer=rita, editor=EditorFactory(username="approver"))
     bodies = [
         partner_client.get(LIST).content,
         partner_client.get(f"{LIST}{published.pk}/").content,
@@ -167,7 +161,7 @@ def test_claimreview_has_the_required_and_recommended_properties(partner_client)
         title="Budget story", source_url="https://news.example.org/a", publisher="Daily"
     )
     statement = StatementFactory(article=article, speaker="Jane Minister")
-    published = publish(statement, rating="mostly_false")
+    published = PublishedVerdictFactory(statement=statement, rating="mostly_false")
     (item,) = results(partner_client.get(LIST))
     assert item["@context"] == "https://schema.org" and item["@type"] == "ClaimReview"
     assert item["claimReviewed"] == statement.text
@@ -189,17 +183,17 @@ def test_claimreview_has_the_required_and_recommended_properties(partner_client)
 
 
 def test_misleading_and_unverifiable_have_a_name_but_no_number(partner_client):
-    publish(rating="misleading")
+    PublishedVerdictFactory(rating="misleading")
     (item,) = results(partner_client.get(LIST))
     assert item["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}
 
 
 def test_a_correction_has_a_new_date_modified_and_a_withdrawal_is_a_tombstone(partner_client):
-    published = publish()
+    published = PublishedVerdictFactory()
     first = results(partner_client.get(LIST))[0]["dateModified"]
     statement = published.statement
     verdict_correction_start(statement_id=statement.pk, user=ReviewerFactory())
-    publish(Statement.objects.get(pk=statement.pk), rating="half_true")
+    PublishedVerdictFactory(statement=Statement.objects.get(pk=statement.pk), rating="half_true")
     (item,) = results(partner_client.get(LIST, {"updated_since": first}))
     assert item["dateModified"] > first and item["reviewRating"]["alternateName"] == "Half true"
     assert "correction" in item
@@ -219,7 +213,7 @@ def test_a_correction_has_a_new_date_modified_and_a_withdrawal_is_a_tombstone(pa
 
 
 def test_filters_by_verdict_article_and_entity(partner_client):
-    a, b = publish(rating="true"), publish(rating="false")
+    a, b = PublishedVerdictFactory(rating="true"), PublishedVerdictFactory(rating="false")
     entity = EntityFactory(name="Anna Berg")
     article = b.statement.article
     EntityMentionFactory(
@@ -267,7 +261,7 @@ def test_bad_query_parameters_are_a_400_naming_the_parameter(partner_client, par
 
 
 def test_updated_since_takes_any_rfc3339_offset(partner_client):
-    published = publish()
+    published = PublishedVerdictFactory()
     modified = published.modified_at
     for since in (
         modified.isoformat(),
@@ -285,25 +279,25 @@ def test_updated_since_takes_any_rfc3339_offset(partner_client):
 
 def test_incremental_sync_sees_every_record_exactly_once_while_editors_publish(partner_client):
     for _ in range(7):
-        publish()
+        PublishedVerdictFactory()
     seen, url = [], f"{LIST}?page_size=3"
     while url:
         body = partner_client.get(url).json()
         seen += [r["id"] for r in body["results"]]
         if len(seen) == 3:  # editors publish while the partner is paging
-            publish()
-            publish()
+            PublishedVerdictFactory()
+            PublishedVerdictFactory()
         url = body["next"]
     assert len(seen) == 9 and len(set(seen)) == 9
 
 
 def test_list_endpoints_use_a_constant_number_of_queries(partner_client, django_assert_num_queries):
-    publish()
+    PublishedVerdictFactory()
     # token lookup, last-used update, page of claim reviews
     with django_assert_num_queries(3):
         partner_client.get(LIST, {"page_size": 1})
     for _ in range(10):
-        publish()
+        PublishedVerdictFactory()
     with django_assert_num_queries(2):  # last-used is written at most once a minute
         assert len(results(partner_client.get(LIST, {"page_size": 100}))) == 11
     with django_assert_num_queries(2):  # token, page of articles (cursor: no COUNT)
@@ -311,7 +305,7 @@ def test_list_endpoints_use_a_constant_number_of_queries(partner_client, django_
 
 
 def test_a_repeated_request_with_the_etag_gets_304(partner_client):
-    publish()
+    PublishedVerdictFactory()
     first = partner_client.get(LIST)
     again = partner_client.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
@@ -322,8 +316,8 @@ def test_a_repeated_request_with_the_etag_gets_304(partner_client):
 
 def test_an_article_comes_with_its_published_statements_sources_and_entities(partner_client):
     article = ArticleFactory(body="Intro.\nThe minister said 12% of the 300 schools closed.")
-    published = publish(
-        StatementFactory(
+    published = PublishedVerdictFactory(
+        statement=StatementFactory(
             article=article,
             phrase="The minister said 12% of the 300 schools closed.",
             figures=[{"text": "12%", "start": 25, "end": 28, "kind": "percent"}],
@@ -358,7 +352,7 @@ def test_trusted_clients_ingest_articles_and_get_their_statements_back(partner_c
 
 
 def test_exports_stream_every_record_as_ndjson_and_csv(partner_client):
-    ids = {publish().pk for _ in range(3)}
+    ids = {PublishedVerdictFactory().pk for _ in range(3)}
     response = partner_client.get("/api/v1/export.ndjson")
     assert response.streaming and response["Content-Type"] == "application/x-ndjson"
     lines = b"".join(response.streaming_content).decode().splitlines()
@@ -391,7 +385,7 @@ def test_the_schema_and_docs_are_served(client):
 
 
 def test_a_claimreview_url_is_its_public_page_open_to_anyone(client, partner_client):
-    published = publish()
+    published = PublishedVerdictFactory()
     (item,) = results(partner_client.get(LIST))
     page = client.get(item["url"].removeprefix(settings.SITE_URL))  # logged out
     assert page.status_code == 200 and published.statement.text in page.content.decode()

@@ -47,7 +47,7 @@ def test_each_article_shows_its_statements_by_review_state(client):
     for i, state in enumerate(states):
         StatementFactory(article=article, review_state=state, start=i, end=30)
     response = login(client, ReviewerFactory()).get(reverse("article_list"))
-    (row,) = response.context["page"].object_list
+    (row,) = response.context["rows"]
     assert row.progress == {
         "total": 5,
         "not_started": 1,

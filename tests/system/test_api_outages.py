@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from annotations.models import Article, Partner, TaggingJob
 from annotations.partners.api.throttling import PartnerRateThrottle
 from annotations.partners.tokens import partner_token_create
+from tests.factories import PublishedVerdictFactory
 from tests.live import Gunicorn, RedisServer, subprocess_database_url
-from tests.test_api import publish
 
 TEXT = "Budget day\nThe minister said 12% of the 300 schools closed in 2024, at a cost of €4m."
 
@@ -46,7 +46,7 @@ def token(db) -> str:
 def test_the_rate_limit_fails_open_and_logs_once_when_the_cache_is_down(
     settings, token, throttle_reset, caplog
 ):
-    publish()
+    PublishedVerdictFactory()
     # A real Redis client pointed at a port where nothing listens.
     settings.CACHES = {
         "default": {
@@ -70,7 +70,7 @@ def test_the_rate_limit_fails_open_and_logs_once_when_the_cache_is_down(
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_api_reads_and_ingestion_are_served_while_redis_is_down(redis_server, token, tmp_path):
-    published = publish()
+    published = PublishedVerdictFactory()
     article_id = published.statement.article_id
     server = Gunicorn(
         env={"DATABASE_URL": subprocess_database_url(), "REDIS_URL": redis_server.url},

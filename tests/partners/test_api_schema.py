@@ -18,8 +18,8 @@ from schemathesis.generation.modes import GenerationMode
 
 from annotations.models import Partner
 from annotations.partners.tokens import partner_token_create
+from tests.factories import PublishedVerdictFactory
 from tests.live import Gunicorn, subprocess_database_url
-from tests.test_api import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def partner_headers(db):
     token = partner_token_create(name="Fuzzer")
     Partner.objects.filter(pk=token.partner.pk).update(can_ingest=True, rate_per_minute=100_000)
     for rating in ("true", "misleading", "false"):
-        publish(rating=rating)
+        PublishedVerdictFactory(rating=rating)
     return {"Authorization": f"Bearer {token.secret}"}
 
 
@@ -98,7 +98,7 @@ def test_a_schemathesis_run_with_every_check_against_gunicorn_finds_nothing(tmp_
     token = partner_token_create(name="Fuzzer")
     Partner.objects.filter(pk=token.partner.pk).update(can_ingest=True, rate_per_minute=100_000)
     for rating in ("true", "misleading", "false"):
-        publish(rating=rating)
+        PublishedVerdictFactory(rating=rating)
     server = Gunicorn(
         env={"DATABASE_URL": subprocess_database_url()}, log=tmp_path / "gunicorn.log"
     )

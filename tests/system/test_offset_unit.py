@@ -8,8 +8,12 @@ from rest_framework.test import APIClient
 
 from annotations.models import Partner
 from annotations.partners.tokens import partner_token_create
-from tests.factories import ArticleFactory, EntityMentionFactory, StatementFactory
-from tests.test_api import publish
+from tests.factories import (
+    ArticleFactory,
+    EntityMentionFactory,
+    PublishedVerdictFactory,
+    StatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +68,9 @@ def test_a_published_article_indexes_its_body_in_code_points(partner_client):
     sentence = ASTRAL.splitlines()[1]
     start = ASTRAL.index("12%")
     figure = {"text": "12%", "start": start, "end": start + 3, "kind": "percent"}
-    publish(StatementFactory(article=article, phrase=sentence, figures=[figure]))
+    PublishedVerdictFactory(
+        statement=StatementFactory(article=article, phrase=sentence, figures=[figure])
+    )
     EntityMentionFactory(article=article, phrase="Kyiv", label="GPE", source="model")
 
     body = partner_client.get(f"/api/v1/articles/{article.pk}/").json()

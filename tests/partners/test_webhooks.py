@@ -41,6 +41,7 @@ from annotations.models import (
     Partner,
     PartnerToken,
     PublishedVerdict,
+    Statement,
     WebhookAttempt,
     WebhookDelivery,
 )
@@ -57,9 +58,15 @@ from annotations.partners.webhooks.protocol import (
     webhook_signature,
 )
 from annotations.partners.webhooks.transport import address_refusal, webhook_url_validate
-from annotations.review.services import SourceInput, verdict_save
 from annotations.tasks import webhook_deliver
-from tests.factories import EditorFactory, ReviewerFactory, StatementFactory
+from tests.factories import (
+    EditorFactory,
+    PartnerFactory,
+    PublishedVerdictFactory,
+    ReviewerFactory,
+    StatementFactory,
+    SubmittedVerdictFactory,
+)
 
 pytestmark = pytest.mark.django_db
 State = WebhookDelivery.State
@@ -133,60 +140,22 @@ def no_private(settings):
 
 
 def partner_with(url: str, *, name: str = "Newsroom", **fields) -> Partner:
-    return Partner.objects.create(name=name, webhook_url=url, webhook_secret=SECRET, **fields)
+    return PartnerFactory(name=name, webhook_url=url, webhook_secret=SECRET, **fields)
 
 
-# --- The editorial workflow, with on_commit callbacks run ----------------------------------
-
-SOURCE = SourceInput(url="https://example.org/budget", title="Budget 2025")
-
-
-class Desk:
-    """A statement through review and approval, committing each step (callbacks run)."""
-
-    def __init__(self, capture) -> None:
-        self.capture = capture
-        self.statement = StatementFactory(speaker="The minister")
-        self.rita = ReviewerFactory()
-        self.editors = [EditorFactory(), EditorFactory()]
-        self.version = 0
-
-    def submit(self, explanation: str = "Checked against the budget.", rating="mostly_true"):
-        verdict = verdict_save(
-            statement_id=self.statement.pk,
-            user=self.rita,
-            rating=rating,
-            explanation=explanation,
-            sources=[SOURCE],
-            base_version=self.version,
-            submit=True,
-        )
-        self.version = verdict.version
-        return verdict
-
-    def approve(self, editor: int = 0):
-        with self.capture(execute=True):
-            return verdict_approve(
-                statement_id=self.statement.pk,
-                user=self.editors[editor],
-                base_version=self.version,
-            )
-
-    def correct(self, explanation: str, rating: str):
-        verdict_correction_start(statement_id=self.statement.pk, user=self.rita)
-        self.submit(explanation, rating=rating)
-        return self.approve(editor=1)
-
-    def withdraw(self):
-        with self.capture(execute=True):
-            return verdict_withdraw(
-                statement_id=self.statement.pk, user=self.editors[0], reason="Source retracted."
-            )
+# --- Publishing, with on_commit callbacks run ----------------------------------------------
 
 
 @pytest.fixture
-def desk(django_capture_on_commit_callbacks):
-    return Desk(django_capture_on_commit_callbacks)
+def publish_committed(django_capture_on_commit_callbacks):
+    """PublishedVerdictFactory, then the approval's on-commit callbacks run as when its
+    request commits: webhooks_enqueue publishes the deliveries (eager Celery sends them)."""
+
+    def publish(**kwargs) -> PublishedVerdict:
+        with django_capture_on_commit_callbacks(execute=True):
+            return PublishedVerdictFactory(**kwargs)
+
+    return publish
 
 
 def verify(request: dict, secret: str = SECRET) -> bool:
@@ -204,11 +173,12 @@ def make_due(delivery: WebhookDelivery) -> None:
 # --- Delivery ---------------------------------------------------------------------------
 
 
-def test_approving_a_verdict_delivers_a_signed_claimreview(receiver, desk):
+def test_approving_a_verdict_delivers_a_signed_claimreview(receiver, publish_committed):
     partner = partner_with(receiver.url)
-    desk.submit()
     before = int(time.time())
-    published = desk.approve()
+    published = publish_committed(
+        statement=StatementFactory(speaker="The minister"), rating="mostly_true"
+    )
 
     [request] = receiver.requests
     headers = request["headers"]
@@ -225,7 +195,7 @@ def test_approving_a_verdict_delivers_a_signed_claimreview(receiver, desk):
     # The body is the ClaimReview itself, exactly the stored payload's canonical bytes.
     body = json.loads(request["body"])
     assert body["@type"] == "ClaimReview"
-    assert body["claimReviewed"] == desk.statement.text
+    assert body["claimReviewed"] == published.statement.text
     assert body["reviewRating"]["alternateName"] == "Mostly true"
     assert body["url"].endswith(f"/verdicts/{published.pk}/")
     assert body["itemReviewed"]["author"]["name"] == "The minister"
@@ -237,11 +207,17 @@ def test_approving_a_verdict_delivers_a_signed_claimreview(receiver, desk):
     assert (attempt.status, attempt.error) == (200, "")
 
 
-def test_a_correction_sends_corrected_with_a_new_date_modified(receiver, desk):
+def test_a_correction_sends_corrected_with_a_new_date_modified(receiver, publish_committed):
     partner_with(receiver.url)
-    desk.submit()
-    desk.approve()
-    desk.correct("Corrected: the figure was revised.", rating="false")
+    rita = ReviewerFactory()
+    published = publish_committed(reviewer=rita, rating="mostly_true")
+    verdict_correction_start(statement_id=published.statement_id, user=rita)
+    publish_committed(
+        statement=Statement.objects.get(pk=published.statement_id),
+        reviewer=rita,
+        rating="false",
+        explanation="Corrected: the figure was revised.",
+    )
 
     assert receiver.events() == ["published", "corrected"]
     first, second = (json.loads(r["body"]) for r in receiver.requests)
@@ -252,11 +228,15 @@ def test_a_correction_sends_corrected_with_a_new_date_modified(receiver, desk):
     assert all(verify(r) for r in receiver.requests)
 
 
-def test_a_withdrawal_sends_a_tombstone(receiver, desk):
+def test_a_withdrawal_sends_a_tombstone(
+    receiver, publish_committed, django_capture_on_commit_callbacks
+):
     partner_with(receiver.url)
-    desk.submit()
-    published = desk.approve()
-    desk.withdraw()
+    published = publish_committed()
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict_withdraw(
+            statement_id=published.statement_id, user=EditorFactory(), reason="Source retracted."
+        )
 
     assert receiver.events() == ["published", "withdrawn"]
     tombstone = json.loads(receiver.requests[1]["body"])
@@ -267,20 +247,18 @@ def test_a_withdrawal_sends_a_tombstone(receiver, desk):
     assert verify(receiver.requests[1])
 
 
-def test_inactive_partners_and_partners_without_a_url_get_nothing(receiver, desk):
+def test_inactive_partners_and_partners_without_a_url_get_nothing(receiver, publish_committed):
     partner_with(receiver.url, name="Lapsed", is_active=False)
-    Partner.objects.create(name="Puller only", webhook_secret=SECRET)
-    desk.submit()
-    desk.approve()
+    PartnerFactory(name="Puller only", webhook_secret=SECRET)
+    publish_committed()
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
 
 
-def test_a_500_then_a_200_is_two_attempts_and_delivered(receiver, desk):
+def test_a_500_then_a_200_is_two_attempts_and_delivered(receiver, publish_committed):
     partner_with(receiver.url)
     receiver.respond((500, {"Retry-After": "45"}))
-    desk.submit()
-    desk.approve()
+    publish_committed()
 
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, 500)
@@ -301,11 +279,12 @@ def test_a_500_then_a_200_is_two_attempts_and_delivered(receiver, desk):
     assert second["headers"]["x-webhook-attempt"] == "2"
 
 
-def test_a_receiver_that_is_down_is_retried_with_growing_waits_then_given_up(settings, desk):
+def test_a_receiver_that_is_down_is_retried_with_growing_waits_then_given_up(
+    settings, publish_committed
+):
     settings.WEBHOOK_ALLOW_PRIVATE = True
     partner_with(DOWN_URL)
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
 
     waits = []
@@ -331,11 +310,10 @@ def test_a_receiver_that_is_down_is_retried_with_growing_waits_then_given_up(set
     assert delivery.tries.count() == 5
 
 
-def test_the_retry_window_ends_on_the_deadline_not_past_it(settings, desk):
+def test_the_retry_window_ends_on_the_deadline_not_past_it(settings, publish_committed):
     settings.WEBHOOK_ALLOW_PRIVATE = True
     partner_with(DOWN_URL)
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     deadline = timezone.now() + timedelta(seconds=5)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -347,22 +325,27 @@ def test_the_retry_window_ends_on_the_deadline_not_past_it(settings, desk):
     assert abs((delivery.next_attempt_at - deadline).total_seconds()) < 0.01
 
 
-def test_the_task_schedules_the_retry_without_sleeping_or_looping(settings, desk):
+def test_the_task_schedules_the_retry_without_sleeping_or_looping(
+    settings, django_capture_on_commit_callbacks
+):
     settings.WEBHOOK_ALLOW_PRIVATE = True
     partner_with(DOWN_URL)
-    desk.submit()
+    verdict = SubmittedVerdictFactory()
     started = time.monotonic()
-    desk.approve()  # webhooks_enqueue → webhook_deliver → a failed attempt → a retry task
+    # webhooks_enqueue → webhook_deliver → a failed attempt → a retry task
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict_approve(
+            statement_id=verdict.statement_id, user=EditorFactory(), base_version=verdict.version
+        )
     assert time.monotonic() - started < 5
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("pending", 1)
     assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=20)
 
 
-def test_a_delivered_delivery_run_again_is_a_no_op(receiver, desk):
+def test_a_delivered_delivery_run_again_is_a_no_op(receiver, publish_committed):
     partner_with(receiver.url)
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     webhook_deliver.delay(delivery.pk)
     make_due(delivery)  # even made "due", a delivered delivery is never sent again
@@ -372,11 +355,12 @@ def test_a_delivered_delivery_run_again_is_a_no_op(receiver, desk):
     assert WebhookAttempt.objects.count() == 1
 
 
-def test_a_partner_that_is_down_does_not_stop_another_partners_delivery(receiver, desk):
+def test_a_partner_that_is_down_does_not_stop_another_partners_delivery(
+    receiver, publish_committed
+):
     partner_with(DOWN_URL, name="Down desk")
     partner_with(receiver.url, name="Up desk")
-    desk.submit()
-    desk.approve()
+    publish_committed()
     states = dict(WebhookDelivery.objects.values_list("partner__name", "state"))
     assert states == {"Down desk": "pending", "Up desk": "delivered"}
     assert len(receiver.requests) == 1
@@ -386,11 +370,12 @@ def test_a_partner_that_is_down_does_not_stop_another_partners_delivery(receiver
     ("status", "state"),
     [(404, "failed"), (410, "failed"), (302, "failed"), (429, "pending"), (408, "pending")],
 )
-def test_4xx_and_redirects_are_permanent_except_408_and_429(receiver, desk, status, state):
+def test_4xx_and_redirects_are_permanent_except_408_and_429(
+    receiver, publish_committed, status, state
+):
     partner_with(receiver.url)
     receiver.respond((status, {"Location": "http://169.254.169.254/"} if status == 302 else {}))
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.last_status, delivery.attempts) == (state, status, 1)
     if status == 302:
@@ -398,20 +383,20 @@ def test_4xx_and_redirects_are_permanent_except_408_and_429(receiver, desk, stat
     assert len(receiver.requests) == 1  # the redirect was not followed
 
 
-def test_a_partner_without_a_secret_fails_visibly_instead_of_sending_unsigned(receiver, desk):
-    Partner.objects.create(name="No secret", webhook_url=receiver.url)
-    desk.submit()
-    desk.approve()
+def test_a_partner_without_a_secret_fails_visibly_instead_of_sending_unsigned(
+    receiver, publish_committed
+):
+    PartnerFactory(name="No secret", webhook_url=receiver.url)
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed" and "no webhook secret" in delivery.last_error
     assert receiver.requests == []
 
 
-def test_a_partner_deactivated_before_the_retry_gets_nothing_more(receiver, desk):
+def test_a_partner_deactivated_before_the_retry_gets_nothing_more(receiver, publish_committed):
     partner = partner_with(receiver.url)
     receiver.respond(503)
-    desk.submit()
-    desk.approve()
+    publish_committed()
     Partner.objects.filter(pk=partner.pk).update(is_active=False)
     delivery = WebhookDelivery.objects.get()
     make_due(delivery)
@@ -423,10 +408,11 @@ def test_a_partner_deactivated_before_the_retry_gets_nothing_more(receiver, desk
 # --- Broker outage and the sweep -------------------------------------------------------
 
 
-def test_a_broker_outage_loses_no_delivery_the_sweep_sends_it(receiver, desk, broker_down):
+def test_a_broker_outage_loses_no_delivery_the_sweep_sends_it(
+    receiver, publish_committed, broker_down
+):
     partner_with(receiver.url)
-    desk.submit()
-    desk.approve()  # the approval commits; publishing the task fails fast
+    publish_committed()  # the approval commits; publishing the task fails fast
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("pending", 0)
     assert "broker unavailable" in delivery.last_error
@@ -452,11 +438,12 @@ def sweep_by_command() -> int:
 @pytest.mark.parametrize(
     "sweep", [webhook_deliveries_requeue_stale, sweep_by_command], ids=["task", "command"]
 )
-def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eager, sweep):
+def test_the_sweep_publishes_stale_pending_deliveries(
+    receiver, publish_committed, celery_eager, sweep
+):
     partner_with(receiver.url)
-    desk.submit()
     receiver.respond(500)
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "pending"
     assert sweep() == 0  # due in ~30 s: not stale
@@ -470,12 +457,11 @@ def test_the_sweep_publishes_stale_pending_deliveries(receiver, desk, celery_eag
 
 
 def test_admin_retry_sends_a_failed_delivery_again_to_the_current_url(
-    receiver, desk, django_capture_on_commit_callbacks
+    receiver, publish_committed, django_capture_on_commit_callbacks
 ):
     partner = partner_with(receiver.url)
     receiver.respond(404)  # permanent: failed at once
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed"
     # The partner fixes its endpoint; the operator retries the failed delivery.
@@ -507,11 +493,10 @@ def test_admin_retry_sends_a_failed_delivery_again_to_the_current_url(
         ("http://user:pw@partner.example/", "must not contain a user name or password"),
     ],
 )
-def test_private_targets_are_refused_permanently(receiver, settings, desk, url, error):
+def test_private_targets_are_refused_permanently(receiver, settings, publish_committed, url, error):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     partner_with(url.format(port=receiver.port))
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed" and delivery.attempts == 1
     assert error in delivery.last_error
@@ -546,27 +531,25 @@ def fake_dns(monkeypatch):
     return answers, lookups
 
 
-def test_every_resolved_address_is_checked(no_private, desk, fake_dns):
+def test_every_resolved_address_is_checked(no_private, publish_committed, fake_dns):
     answers, _ = fake_dns
     answers["partner.test"] = ["93.184.216.34", "10.0.0.5"]
     partner_with("https://partner.test/hook")
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed"
     assert delivery.last_error == "refused: partner.test resolves to 10.0.0.5, a private address"
 
 
 def test_the_connection_goes_to_the_checked_address_with_the_original_host(
-    receiver, desk, fake_dns
+    receiver, publish_committed, fake_dns
 ):
     # partner.test exists only in the fake resolver, consulted once: had httpx looked the
     # name up again (a DNS rebind window) the request would have failed.
     answers, lookups = fake_dns
     answers["partner.test"] = ["127.0.0.1"]
     partner_with(f"http://partner.test:{receiver.port}/hooks/factcheck")
-    desk.submit()
-    desk.approve()
+    publish_committed()
     assert WebhookDelivery.objects.get().state == "delivered"
     [request] = receiver.requests
     assert request["headers"]["host"] == f"partner.test:{receiver.port}"
@@ -598,13 +581,14 @@ def tls_receiver(receiver, tmp_path, monkeypatch):
     return receiver
 
 
-def test_https_is_pinned_too_sni_and_certificate_check_use_the_name(tls_receiver, desk, fake_dns):
+def test_https_is_pinned_too_sni_and_certificate_check_use_the_name(
+    tls_receiver, publish_committed, fake_dns
+):
     answers, lookups = fake_dns
     answers["partner.test"] = answers["impostor.test"] = ["127.0.0.1"]
     partner_with(f"https://partner.test:{tls_receiver.port}/hook", name="Right name")
     partner_with(f"https://impostor.test:{tls_receiver.port}/hook", name="Wrong name")
-    desk.submit()
-    desk.approve()
+    publish_committed()
     states = dict(WebhookDelivery.objects.values_list("partner__name", "state"))
     assert states == {"Right name": "delivered", "Wrong name": "pending"}
     assert (
@@ -617,11 +601,10 @@ def test_https_is_pinned_too_sni_and_certificate_check_use_the_name(tls_receiver
     assert sorted(lookups) == ["impostor.test", "partner.test"]
 
 
-def test_a_name_that_does_not_resolve_is_retried(settings, desk):
+def test_a_name_that_does_not_resolve_is_retried(settings, publish_committed):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     partner_with("https://no-such-host.invalid/hook")
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "pending" and "DNS lookup of no-such-host.invalid failed" in (
         delivery.last_error
@@ -784,11 +767,10 @@ def test_admin_partner_form_validates_the_webhook_url_and_makes_a_secret(admin_c
     assert len(partner.webhook_secret) >= 32
 
 
-def test_admin_shows_a_delivery_with_its_attempts(admin_client, receiver, desk):
+def test_admin_shows_a_delivery_with_its_attempts(admin_client, receiver, publish_committed):
     partner_with(receiver.url)
     receiver.respond(502)
-    desk.submit()
-    desk.approve()
+    publish_committed()
     delivery = WebhookDelivery.objects.get()
     page = admin_client.get(
         reverse("admin:annotations_webhookdelivery_change", args=[delivery.pk])
@@ -800,13 +782,13 @@ def test_admin_shows_a_delivery_with_its_attempts(admin_client, receiver, desk):
 
 
 def test_deliveries_are_written_with_the_approval_and_sent_only_after_its_commit(
-    receiver, desk, django_capture_on_commit_callbacks
+    receiver, django_capture_on_commit_callbacks
 ):
     partner_with(receiver.url)
-    desk.submit()
+    verdict = SubmittedVerdictFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         verdict_approve(
-            statement_id=desk.statement.pk, user=desk.editors[0], base_version=desk.version
+            statement_id=verdict.statement_id, user=EditorFactory(), base_version=verdict.version
         )
         # The row exists in the approval's transaction; nothing was sent yet.
         assert WebhookDelivery.objects.get().state == WebhookDelivery.State.PENDING
@@ -814,12 +796,12 @@ def test_deliveries_are_written_with_the_approval_and_sent_only_after_its_commit
     assert len(callbacks) == 1
 
 
-def test_an_approval_that_rolls_back_leaves_no_delivery(receiver, desk):
+def test_an_approval_that_rolls_back_leaves_no_delivery(receiver):
     partner_with(receiver.url)
-    desk.submit()
+    verdict = SubmittedVerdictFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
         verdict_approve(
-            statement_id=desk.statement.pk, user=desk.editors[0], base_version=desk.version
+            statement_id=verdict.statement_id, user=EditorFactory(), base_version=verdict.version
         )
         raise RuntimeError("the request failed after the approval")
     assert not WebhookDelivery.objects.exists()

@@ -251,10 +251,12 @@ def test_submitting_an_empty_panel_shows_every_missing_part_beside_its_field(
     data = verdict_data(rating="", explanation="   ", sources=(), action="submit")
     response = post(rita_client, "verdict_save", statement.pk, data, **SCRIPT)
     assert response.status_code == 400
-    form = response.context["form"]
+    form = response.context["panel"].form
     assert form.errors["rating"] == ["Choose a verdict before submitting."]
     assert form.errors["explanation"] == ["Write an explanation before submitting."]
-    assert response.context["sources_errors"] == ["Add at least one source before submitting."]
+    assert response.context["panel"].sources_errors == [
+        "Add at least one source before submitting."
+    ]
     panel = response.content.decode()
     assert "Add at least one source before submitting." in panel
     assert not Verdict.objects.exists()
@@ -269,7 +271,7 @@ def test_a_javascript_url_is_refused_beside_its_field_and_the_typed_text_kept(
     )
     response = post(rita_client, "verdict_save", statement.pk, data, **SCRIPT)
     assert response.status_code == 400
-    rows = response.context["formset"].forms
+    rows = response.context["panel"].formset.forms
     assert rows[0].errors == {}
     assert rows[1].errors["url"] == ["Enter a web address starting with http:// or https://."]
     panel = response.content.decode()
@@ -286,7 +288,7 @@ def test_a_source_without_a_url_asks_for_one(rita_client, statement):
     data = verdict_data(sources=(("", "A title but no address"),))
     response = post(rita_client, "verdict_save", statement.pk, data, **SCRIPT)
     assert response.status_code == 400
-    errors = response.context["formset"].forms[0].errors["url"]
+    errors = response.context["panel"].formset.forms[0].errors["url"]
     assert errors == ["Add the source's web address, or remove this source."]
 
 
@@ -395,7 +397,7 @@ def test_anonymous_posts_are_sent_to_log_in(client, statement):
 def test_dismissing_needs_a_reason_and_can_be_restored(rita_client, statement):
     response = post(rita_client, "statement_dismiss", statement.pk, {"reason": ""}, **SCRIPT)
     assert response.status_code == 400
-    assert response.context["dismiss_form"].errors["reason"] == [
+    assert response.context["panel"].dismiss_form.errors["reason"] == [
         "Say why this statement is not checkable."
     ]
     data = {"reason": "A forecast, not a claim."}

@@ -17,7 +17,7 @@ from annotations.nlp.statements import (
     statements_detect,
 )
 
-SAMPLE_PATH = Path(__file__).resolve().parent.parent / "seeds" / "000_6c896c902daceab2.txt"
+SAMPLE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "000_6c896c902daceab2.txt"
 
 TRICKY_BODIES = [
     "Dr. Smith met Mr. Jones. The U.S. President spoke in the U.S. The U.K. disagreed.",

@@ -12,8 +12,13 @@ from annotations.editorial.services import verdict_correction_start, verdict_wit
 from annotations.models import Article, PublishedVerdict, Statement
 from annotations.publishing.claimreview import claimreview_document
 from annotations.publishing.export import ndjson_export
-from tests.factories import ArticleFactory, EditorFactory, ReviewerFactory, StatementFactory
-from tests.test_api import publish
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    PublishedVerdictFactory,
+    ReviewerFactory,
+    StatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +41,14 @@ def test_the_export_is_exactly_the_stored_documents_of_every_kind_of_verdict():
     )
     # Quotes, a backslash and a tab inside JSON strings must survive the COPY unaltered.
     tricky = 'Jane “JJ” O\'Neil \\ Jr\t"the minister"'
-    publish(StatementFactory(article=full, speaker=tricky), rating="true")
-    publish(rating="misleading")
-    corrected = publish(rating="false")
+    PublishedVerdictFactory(statement=StatementFactory(article=full, speaker=tricky), rating="true")
+    PublishedVerdictFactory(rating="misleading")
+    corrected = PublishedVerdictFactory(rating="false")
     verdict_correction_start(statement_id=corrected.statement_id, user=ReviewerFactory())
-    publish(Statement.objects.get(pk=corrected.statement_id), rating="mostly_false")
-    withdrawn = publish(rating="half_true")
+    PublishedVerdictFactory(
+        statement=Statement.objects.get(pk=corrected.statement_id), rating="mostly_false"
+    )
+    withdrawn = PublishedVerdictFactory(rating="half_true")
     verdict_withdraw(statement_id=withdrawn.statement_id, user=EditorFactory(), reason="r")
 
     rows = PublishedVerdict.objects.select_related("statement__article").order_by(
@@ -56,7 +63,7 @@ def test_the_export_is_exactly_the_stored_documents_of_every_kind_of_verdict():
 
 
 def test_what_partners_see_changes_only_with_a_new_date_modified(settings):
-    published = publish()
+    published = PublishedVerdictFactory()
     before = published.document
     Article.objects.filter(pk=published.statement.article_id).update(title="Edited title")
     assert exported() == [before]  # frozen until refreshed
