@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import Article, Entity, EntityMention, PublishedVerdict, Statement
+from annotations.nlp.entities import entity_key
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
 # database would refuse to compare with it.
@@ -112,6 +113,20 @@ def published_public_get(*, published_id: int) -> PublishedVerdict | None:
         .filter(pk=published_id)
         .first()
     )
+
+
+def claimant_labels(*, statement: Statement) -> list[str]:
+    """The labels of the article's entity mentions named like the statement's speaker
+    (the mention's text, or its canonical entity's name, compared as alias keys), one per
+    mention: what tells a Person from an Organization (claimreview.claimant_type). One
+    query; none without a speaker."""
+    if not statement.speaker:
+        return []
+    key = entity_key(statement.speaker)
+    rows = EntityMention.objects.filter(article_id=statement.article_id, removed=False).values_list(
+        "text", "entity__name", "label"
+    )
+    return [label for text, name, label in rows if key in (entity_key(text), entity_key(name))]
 
 
 def export_rows(*, updated_since: datetime | None = None):

@@ -49,8 +49,16 @@ class OrganizationSerializer(_Typed):
     url = serializers.URLField(required=False)
 
 
-class PersonSerializer(_Typed):
-    extra_fields = {"@type": serializers.CharField}
+class ClaimantSerializer(_Typed):
+    """Who made the claim (publishing.claimreview.claimant_type says which type)."""
+
+    extra_fields = {
+        "@type": lambda: serializers.ChoiceField(
+            choices=["Person", "Organization"],
+            help_text="Organization when the speaker is a body (a tagged organisation, "
+            "or a name such as 'Statistics Netherlands'), else Person.",
+        )
+    }
     name = serializers.CharField()
 
 
@@ -74,7 +82,7 @@ class AppearanceSerializer(_Typed):
 
 class ClaimSerializer(_Typed):
     extra_fields = {"@type": serializers.CharField}
-    author = PersonSerializer(required=False, help_text="The speaker, when known.")
+    author = ClaimantSerializer(required=False, help_text="The speaker, when known.")
     datePublished = serializers.DateField(required=False)
     appearance = AppearanceSerializer()
 
