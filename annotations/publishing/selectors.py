@@ -107,7 +107,9 @@ def api_article_get(*, article_id: int) -> Article | None:
 
 
 def published_public_get(*, published_id: int) -> PublishedVerdict | None:
-    """A published verdict (withdrawn ones too) for its public page, or None."""
+    """A published verdict (withdrawn ones too) as committed now, or None: for its public
+    page and the API's detail. Not held back like the lists (published_settled), so a
+    public verdict is never missing while it is corrected or withdrawn."""
     return (
         PublishedVerdict.objects.select_related("statement__article")
         .filter(pk=published_id)
