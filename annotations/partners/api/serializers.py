@@ -50,13 +50,13 @@ class OrganizationSerializer(_Typed):
 
 
 class ClaimantSerializer(_Typed):
-    """Who made the claim (publishing.claimreview.claimant_type says which type)."""
+    """Who made the claim: a person, or a body such as a statistics office or a ministry."""
 
     extra_fields = {
         "@type": lambda: serializers.ChoiceField(
             choices=["Person", "Organization"],
-            help_text="Organization when the speaker is a body (a tagged organisation, "
-            "or a name such as 'Statistics Netherlands'), else Person.",
+            help_text="Organization when the speaker is a body (tagged as an organisation "
+            "in the article, or named like one: 'Statistics Netherlands'), else Person.",
         )
     }
     name = serializers.CharField()
