@@ -4,13 +4,16 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.html import format_html
 
+from annotations.editorial.forms import LEARNABLE_CHOICES
 from annotations.models import (
     Article,
     Entity,
     EntityAlias,
     EntityMention,
+    LearnedName,
     Partner,
     PartnerToken,
     PublishedVerdict,
@@ -22,9 +25,11 @@ from annotations.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from annotations.nlp.entities import entity_key
 from annotations.partners.tokens import partner_token_revoke
 from annotations.partners.webhooks.deliveries import webhook_deliveries_retry
 from annotations.partners.webhooks.transport import webhook_url_validate
+from annotations.tagging.learned import learned_name_text
 
 
 class StatementInline(admin.TabularInline):
@@ -94,6 +99,44 @@ class EntityMentionAdmin(admin.ModelAdmin):
     search_fields = ("text", "entity__name", "article__title")
     list_select_related = ("entity", "article")
     raw_id_fields = ("article", "entity", "created_by")
+
+
+class LearnedNameAdminForm(forms.ModelForm):
+    """The key follows the name (as the editors' page keeps it): never typed by hand."""
+
+    label = forms.ChoiceField(choices=LEARNABLE_CHOICES)
+
+    class Meta:
+        model = LearnedName
+        fields = ("name", "label", "rejected")
+
+    def clean_name(self) -> str:
+        name = learned_name_text(self.cleaned_data["name"])
+        key = entity_key(name)
+        if not key:
+            raise forms.ValidationError("Write the name as articles write it.")
+        if LearnedName.objects.exclude(pk=self.instance.pk).filter(key=key).exists():
+            raise forms.ValidationError(f"“{name}” is already in the list.")
+        self.instance.key = key
+        return name
+
+
+@admin.register(LearnedName)
+class LearnedNameAdmin(admin.ModelAdmin):
+    form = LearnedNameAdminForm
+    list_display = (
+        "name", "label", "rejected", "taught_by", "taught_at", "times_taught", "applied_count",
+    )  # fmt: skip
+    list_filter = ("label", "rejected")
+    search_fields = ("name", "key")
+    list_select_related = ("taught_by",)
+    readonly_fields = (
+        "key", "taught_by", "taught_at", "times_taught", "applied_count", "last_applied_at",
+    )  # fmt: skip
+
+    def save_model(self, request, obj: LearnedName, form, change: bool) -> None:
+        obj.taught_by, obj.taught_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(TaggingJob)

@@ -5,6 +5,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from annotations.ingest.services import article_ingest
+from annotations.models import Article
 from factcheck.celery import app as celery_app
 from tests.factories import UserFactory
 
@@ -66,3 +68,17 @@ def celery_eager() -> Iterator[None]:
 def fast_password_hashing(settings):
     """PBKDF2 costs ~0.3 s a user; tests create many users and need no real hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ingest(django_capture_on_commit_callbacks):
+    """Ingest like the web form does; tagging (queued on commit) runs before this returns
+    when tasks run in-process (the ``celery_eager`` fixture)."""
+
+    def _ingest(text: str) -> Article:
+        with django_capture_on_commit_callbacks(execute=True):
+            article = article_ingest(text=text).article
+        article.refresh_from_db()
+        return article
+
+    return _ingest

@@ -19,6 +19,7 @@ from annotations.models import (
     Entity,
     EntityAlias,
     EntityMention,
+    LearnedName,
     Partner,
     PartnerToken,
     PublishedVerdict,
@@ -141,6 +142,19 @@ class EntityMentionFactory(DjangoModelFactory):
     text = factory.LazyAttribute(lambda m: m.article.body[m.start : m.end])
     label = factory.SelfAttribute("entity.label")
     source = EntityMention.Source.HUMAN
+
+
+class LearnedNameFactory(DjangoModelFactory):
+    """A name the desk taught the tagger (``rejected=True``: "not an entity")."""
+
+    class Meta:
+        model = LearnedName
+
+    name = factory.Sequence(lambda n: f"Harbour {n}")
+    key = factory.LazyAttribute(lambda n: entity_key(n.name))
+    label = "GPE"
+    taught_by = factory.SubFactory(ReviewerFactory)
+    taught_at = factory.LazyFunction(timezone.now)
 
 
 class TaggingJobFactory(DjangoModelFactory):

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from annotations.ingest.services import article_ingest
 from annotations.models import Article, Entity, EntityAlias, EntityMention, TaggingJob
 from annotations.nlp.entities import (
     LABELS_KEPT,
@@ -47,19 +46,6 @@ KYIV_VISIT = (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
-
-
-@pytest.fixture
-def ingest(django_capture_on_commit_callbacks):
-    """Ingest like the web form does; tagging (queued on commit) runs before this returns."""
-
-    def _ingest(text: str) -> Article:
-        with django_capture_on_commit_callbacks(execute=True):
-            article = article_ingest(text=text).article
-        article.refresh_from_db()
-        return article
-
-    return _ingest
 
 
 @pytest.fixture
@@ -244,12 +230,12 @@ def test_re_tagging_costs_the_same_queries_for_a_long_article_as_for_a_short_one
     assert len(model_mentions(longer)) > 2 * len(model_mentions(short))
     for article in (short, longer):
         TaggingJob.objects.filter(article=article).update(state=TaggingJob.State.QUEUED)
-        # Claim, read the body; in the write transaction (2 savepoint queries): lock the
-        # job; the model's statement pass (lock untouched statements, read touched ones,
-        # re-score the kept ones in one UPDATE); read reviewer mentions, delete old
-        # mentions, look up aliases and surnames, insert the mentions in one statement,
-        # save the job.
-        with django_assert_num_queries(14):
+        # Claim, read the body, the learned names' version; in the write transaction (2
+        # savepoint queries): lock the job; the model's statement pass (lock untouched
+        # statements, read touched ones, re-score the kept ones in one UPDATE); read
+        # reviewer mentions, delete old mentions, look up aliases and surnames, insert the
+        # mentions in one statement, save the job.
+        with django_assert_num_queries(15):
             article_entities_tag(article_id=article.pk)
 
 

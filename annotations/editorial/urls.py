@@ -9,4 +9,6 @@ urlpatterns = [
         "statements/<int:pk>/record/", views.StatementRecordView.as_view(), name="statement_record"
     ),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("learned-names/", views.LearnedNamesView.as_view(), name="learned_names"),
+    path("learned-names/<int:pk>/", views.LearnedNameEditView.as_view(), name="learned_name"),
 ]

@@ -1,6 +1,6 @@
 """Editors' pages: the approvals queue, the approval view, a statement's record (published
-version and history), the dashboard. Thin views over editorial.services and
-editorial.selectors."""
+version and history), the dashboard, the learned names. Thin views over
+editorial.services and editorial.selectors (tagging.learned for the learned names)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +16,7 @@ from annotations.core.roles import (
 )
 from annotations.editorial.chart import approvals_chart
 from annotations.editorial.diffing import verdict_changes
+from annotations.editorial.forms import LEARNABLE_CHOICES, LearnedNameForm
 from annotations.editorial.selectors import approvals_queue, dashboard_get
 from annotations.editorial.services import (
     revision_editor_ids,
@@ -27,8 +28,15 @@ from annotations.editorial.services import (
 from annotations.models import PublishedVerdict, Statement, Verdict
 from annotations.review.selectors import reviewer_list, statement_history, statement_mention_list
 from annotations.review.workflow import Action, action_allowed
+from annotations.tagging.learned import (
+    learned_name_delete,
+    learned_name_get,
+    learned_name_list,
+    learned_name_update,
+)
 
 APPROVALS_PER_PAGE = 50
+LEARNED_NAMES_PER_PAGE = 100
 
 
 class ApprovalsView(EditorRequiredMixin, View):
@@ -202,3 +210,60 @@ class DashboardView(DeskRoleRequiredMixin, View):
             "approvals_total": sum(d.count for d in board.approvals_per_day),
         }
         return render(request, "annotations/editorial/dashboard.html", context)
+
+
+class LearnedNamesView(EditorRequiredMixin, View):
+    """The names the desk taught the tagger, with who taught them and how often they were
+    applied; each links to its edit page."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        label = request.GET.get("label", "")
+        if label not in dict(LEARNABLE_CHOICES):
+            label = ""
+        page = Paginator(learned_name_list(label=label), LEARNED_NAMES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context = {
+            "page": page,
+            "label": label,
+            "labels": LEARNABLE_CHOICES,
+            "filter_query": f"label={label}" if label else "",
+        }
+        return render(request, "annotations/editorial/learned_names.html", context)
+
+
+class LearnedNameEditView(EditorRequiredMixin, View):
+    """Edit a learned name (POST action=save) or forget it (action=delete)."""
+
+    template_name = "annotations/editorial/learned_name.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        learned = self._learned_or_404(pk)
+        form = LearnedNameForm(
+            initial={"name": learned.name, "label": learned.label, "rejected": learned.rejected}
+        )
+        return render(request, self.template_name, {"learned": learned, "form": form})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        learned = self._learned_or_404(pk)
+        if request.POST.get("action") == "delete":
+            learned_name_delete(learned_name_id=pk, user=request.user)
+            messages.success(request, f"“{learned.name}” is forgotten: the model decides again.")
+            return redirect("learned_names")
+        form = LearnedNameForm(request.POST)
+        if form.is_valid():
+            try:
+                learned_name_update(learned_name_id=pk, user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, "Saved: articles tagged from now on use it.")
+                return redirect("learned_names")
+        context = {"learned": learned, "form": form}
+        return render(request, self.template_name, context, status=400)
+
+    def _learned_or_404(self, pk: int):
+        try:
+            return learned_name_get(learned_name_id=pk)
+        except DomainError:
+            raise Http404("No such learned name.") from None

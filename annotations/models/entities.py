@@ -77,6 +77,52 @@ class EntityMention(models.Model):
         return f"{self.text} [{self.label}]"
 
 
+class LearnedName(models.Model):
+    """A name the desk taught the tagger, applied to every article tagged afterwards.
+
+    A reviewer's relabel or added mark teaches the name its label ("Rotterdam" is a GPE);
+    a removal teaches that the name with that label is not an entity. One row per name
+    (the last correction wins); editors see and edit the list. How the tagger uses it:
+    annotations.nlp.entities.learned.
+    """
+
+    key = models.CharField(
+        max_length=300, unique=True, help_text="The normalised name mentions are compared by."
+    )
+    name = models.CharField(
+        max_length=300, help_text="As articles write it: the phrase the tagger looks for."
+    )
+    label = models.CharField(max_length=20)
+    rejected = models.BooleanField(
+        default=False,
+        help_text="Not an entity: the model's mentions of this name with this label are dropped.",
+    )
+    taught_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last taught or edited it.",
+    )
+    taught_at = models.DateTimeField()
+    times_taught = models.PositiveIntegerField(default=1)
+    applied_count = models.PositiveIntegerField(
+        default=0, help_text="Mentions tagging runs labelled or dropped by it (re-runs count)."
+    )
+    last_applied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Every save moves it: with the row count, it is the version of the list the taggers
+    # cache their EntityRuler by (counting applications is an UPDATE, so leaves it).
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'not ' if self.rejected else ''}{self.label})"
+
+
 class TaggingJob(models.Model):
     """The state of an article's entity tagging, owned by the database, not the broker.
 

@@ -1,6 +1,10 @@
 """Reviewers' corrections of the machine's work: statements the detector missed, entity
 marks added, relabelled or removed. Every selection is checked against the article text
-(offsets in code points) before anything is written."""
+(offsets in code points) before anything is written.
+
+Each entity correction is also remembered for the articles tagged afterwards, in the same
+transaction (annotations.tagging.learned): a mark added or relabelled teaches its name
+that label, a removal teaches that the name with that label is not an entity."""
 
 from django.db import transaction
 
@@ -9,6 +13,7 @@ from annotations.models import Article, EntityMention, ReviewEvent, Statement
 from annotations.nlp.entities import LABELS_KEPT, EntitySpan, entities_cluster
 from annotations.nlp.statements import checkworthiness_assess, figures_find, sentences_split
 from annotations.review.services import event_record, reviewer_require
+from annotations.tagging.learned import learned_name_teach
 from annotations.tagging.resolution import entities_resolve
 
 State = Statement.ReviewState
@@ -98,7 +103,8 @@ def mention_add(
 
 
 def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
-    """Give a mention another label; the next tagging run keeps the reviewer's choice."""
+    """Give a mention another label; the next tagging run keeps the reviewer's choice,
+    and later articles get the label for the same name."""
     reviewer_require(user)
     _label_check(label)
     with transaction.atomic():
@@ -109,11 +115,13 @@ def mention_relabel(*, mention_id: int, user, label: str) -> EntityMention:
 
 
 def mention_remove(*, mention_id: int, user) -> None:
-    """Remove a mention; a human tombstone stops the next tagging run re-adding it."""
+    """Remove a mention; a human tombstone stops the next tagging run re-adding it, and
+    the name is remembered as not an entity (with this label) for other articles."""
     reviewer_require(user)
     with transaction.atomic():
         mention = _mention_lock(mention_id)
         _overlapping_mentions(mention.article_id, mention.start, mention.end).delete()
+        learned_name_teach(text=mention.text, label=mention.label, user=user, rejected=True)
         EntityMention.objects.create(
             article_id=mention.article_id,
             entity_id=mention.entity_id,
@@ -132,6 +140,7 @@ def _human_mention_put(*, article: Article, user, start: int, end: int, label: s
     clusters = entities_cluster([EntitySpan(start=start, end=end, text=text, label=label)])
     (entity,) = entities_resolve(clusters=clusters)
     _overlapping_mentions(article.pk, start, end).delete()
+    learned_name_teach(text=text, label=label, user=user)
     return EntityMention.objects.create(
         article=article,
         entity=entity,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,12 +37,13 @@ from annotations.nlp.entities import (
     EntityCluster,
     ModelInfo,
     entities_cluster,
-    entities_extract,
+    entities_find,
     model_info,
     nlp_get,
 )
 from annotations.nlp.statements import DetectedStatement, statements_detect
 from annotations.nlp.statements.model import checkworthiness_model_get
+from annotations.tagging.learned import learned_names_applied, learned_patterns_current
 from annotations.tagging.resolution import entities_resolve
 
 logger = logging.getLogger(__name__)
@@ -179,7 +180,9 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
         return None
     # The models run outside any transaction: no lock is held during the slow part.
     nlp = nlp_get()
-    clusters = entities_cluster(entities_extract(body, nlp=nlp))
+    # The desk's learned names go in front of the model (annotations.tagging.learned).
+    found = entities_find(body, nlp=nlp, learned=learned_patterns_current())
+    clusters = entities_cluster(found.spans)
     statements = statements_detect(body, model=checkworthiness_model_get())
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
@@ -189,6 +192,7 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
                 statements=statements,
                 model=model_info(nlp),
                 started=started,
+                learned_applied=found.applied,
             )
         except (IntegrityError, OperationalError) as exc:
             # A concurrent tagger merged an entity this write was using, or the two
@@ -216,6 +220,7 @@ def mentions_replace(
     statements: Sequence[DetectedStatement] | None = None,
     model: ModelInfo,
     started: float,
+    learned_applied: Mapping[str, int] | None = None,
 ) -> TaggingJob | None:
     """Replace the article's model mentions with ``clusters``, make its machine statements
     the check-worthiness model's ``statements`` (None leaves them alone), and mark the
@@ -252,6 +257,7 @@ def mentions_replace(
         for cluster, entity in zip(clusters, entities, strict=True)
         for span in cluster.spans
     )
+    learned_names_applied(counts=learned_applied or {})
 
     job.state = TaggingJob.State.SUCCEEDED
     job.last_error = ""

@@ -3,7 +3,7 @@
 Runs inside the tagging write phase (annotations.tagging.jobs.mentions_replace) and for a
 reviewer's added mention (annotations.review.services.mention_add).
 
-Cross-article entity policy (the per-article rules are in annotations.nlp.entities):
+Cross-article entity policy (the per-article rules are in annotations.nlp.entities.clusters):
 
 - an entity is found again by label + alias key; an article's cluster matching several
   existing entities merges them into the oldest (mentions and aliases re-pointed);

@@ -688,7 +688,15 @@
         return;
       }
       await refreshText();
-      if (selectedId()) loadPanelQuietly(selectedId());
+      const shown = selectedId();
+      // The model's pass may have dropped the statement the reviewer had open (it is only
+      // ever one nobody had worked on): say so rather than failing to load it.
+      if (shown && !statementButtons().some((b) => b.dataset.statement === String(shown))) {
+        panelMessage("The check-worthiness model dropped this sentence: it is no longer a " +
+          "statement. Select its text to add it back by hand.", "hint");
+      } else if (shown) {
+        loadPanelQuietly(shown);
+      }
       badge().dataset.taggingState = job.state;
       badge().className = "badge state-" + job.state;
       badge().textContent = job.state === "succeeded"

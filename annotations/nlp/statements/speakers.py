@@ -20,9 +20,13 @@ SPEECH_VERBS = rf"(?:{words_pattern(SPEECH_VERB_ENTRIES)})"
 _SPEECH_ADVERBS = r"(?:(?:also|then|later|again|previously|further|has|had|have|had\s+also)\s+)*"
 _NAME_PARTICLES = lexicon_words("name_particles")
 _NAME_TOKEN = r"[A-Z][\w’'.-]*"
+# "of" and "for" join the words of a body's name ("Central Bureau of Statistics", "Office
+# for National Statistics") when a capitalised word follows.
+_NAME_CONNECTOR = r"(?:of|for)(?:\s+the)?(?=\s+[A-Z])"
 # At most eight words: names are short, and the bound keeps ALL-CAPS text from backtracking.
 _NAME_RUN = (
-    rf"{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|(?:{words_pattern(sorted(_NAME_PARTICLES))})\b)){{0,7}}"
+    rf"{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|(?:{words_pattern(sorted(_NAME_PARTICLES))})\b"
+    rf"|{_NAME_CONNECTOR})){{0,7}}"
 )
 # A quotation closing before its attribution: right after punctuation ('...,” he said'),
 # or followed by a comma (British style, '...”, he said'). A bare ’ could be an apostrophe.
@@ -35,9 +39,21 @@ _QUOTE_THEN_VERB_RE = re.compile(
 )
 _NAME_THEN_VERB_RE = re.compile(rf"(?P<subject>{_NAME_RUN})\s+{_SPEECH_ADVERBS}{SPEECH_VERBS}\b")
 _PRONOUN_THEN_VERB_RE = re.compile(rf"\b(?:he|she)\s+{_SPEECH_ADVERBS}{SPEECH_VERBS}\b")
-_ACCORDING_TO_RE = re.compile(rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?P<subject>{_NAME_RUN})")
+# What may stand between "according to" and the body or person: "figures (published) by",
+# "data from", "the Dutch statistics office" (a descriptor before the name). Not "and" or
+# "or" ("according to Trump and Macron" is Trump's), nor "of"/"for", which belong inside
+# a body's name ("the Office for National Statistics").
+_LOWER_WORD = r"(?!(?:and|or|but|who|which|that|of|for)\b)[a-z][\w’'-]*"
+_ACCORDING_TO_RE = re.compile(
+    rf"\b[Aa]ccording\s+to\s+(?:the\s+)?"
+    rf"(?:(?:{_NAME_TOKEN}\s+)?(?:{_LOWER_WORD}\s+){{1,5}}?(?:(?:by|from)\s+(?:the\s+)?)?)?"
+    rf"(?P<subject>{_NAME_RUN})"
+)
+# ", said Statistics Netherlands." without a quotation before it.
+_COMMA_THEN_VERB_RE = re.compile(rf",\s*{SPEECH_VERBS}\s+(?:the\s+)?(?P<subject>{_NAME_RUN})")
 
 _TITLE_WORDS = lexicon_words("title_words")
+_CONNECTORS = frozenset({"of", "for", "the"})
 # Capitalised words that start a sentence or name nobody.
 _NOT_NAMES = lexicon_words("not_names")
 
@@ -47,7 +63,7 @@ def speaker_find(sentence: str, *, previous_speaker: str | None = None) -> str |
 
     A pronoun subject ("he wrote on X") resolves to ``previous_speaker``.
     """
-    for pattern in (_QUOTE_THEN_SUBJECT_RE, _QUOTE_THEN_VERB_RE):
+    for pattern in (_QUOTE_THEN_SUBJECT_RE, _QUOTE_THEN_VERB_RE, _COMMA_THEN_VERB_RE):
         match = pattern.search(sentence)
         if match:
             name = _speaker_name(match.group("subject"), previous_speaker)
@@ -78,16 +94,21 @@ def _speaker_name(subject: str, previous_speaker: str | None) -> str | None:
         if token.endswith(("’s", "'s")) or any(p in _TITLE_WORDS for p in bare.split("-")):
             last_title = index  # "Germany’s Foreign Minister": everything up to here goes
     name: list[str] = []
-    for token in tokens[last_title + 1 :]:
-        if token[0].isupper() or (name and token in _NAME_PARTICLES):
+    rest = tokens[last_title + 1 :]
+    for index, token in enumerate(rest):
+        joins = token in _NAME_PARTICLES or (
+            token in _CONNECTORS and index + 1 < len(rest) and rest[index + 1][0].isupper()
+        )
+        if token[0].isupper() or (name and joins):
             name.append(token)
         else:
             break
     while name and name[0].lower() in _NOT_NAMES:
         name.pop(0)
-    while name and name[-1] in _NAME_PARTICLES:
+    while name and (name[-1] in _NAME_PARTICLES or name[-1] in _CONNECTORS):
         name.pop()
-    return " ".join(name).rstrip(".") or None
+    # "Statistics Netherlands’ latest figures": the possessive is not part of the name.
+    return " ".join(name).rstrip(".").rstrip("’'") or None
 
 
 def speakers_track(sentences: Sequence[Sentence]) -> list[str | None]:
