@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.models import Article, PublishedVerdict, Statement, Verdict
+from annotations.nlp.lexicon import lexicon_words
 
 Rating = Verdict.Rating
 RATING_VALUES: dict[str, int] = {
@@ -75,50 +76,9 @@ def review_rating(rating: str) -> dict[str, Any]:
 # Entity labels (spaCy's) of a tagged mention named like the speaker, and what they make it.
 ORGANIZATION_LABELS = frozenset({"ORG", "GPE", "NORP"})
 PERSON_LABELS = frozenset({"PERSON"})
-# Words that name a body, not a person ("Statistics Netherlands", "the Dutch central
-# bank"), compared in lower case with each word of the speaker.
-ORGANIZATION_WORDS = frozenset(
-    {
-        "agency",
-        "association",
-        "authority",
-        "bank",
-        "board",
-        "bureau",
-        "centre",
-        "center",
-        "commission",
-        "committee",
-        "company",
-        "corporation",
-        "council",
-        "court",
-        "department",
-        "eurostat",
-        "federation",
-        "foundation",
-        "fund",
-        "government",
-        "group",
-        "inc",
-        "institute",
-        "ltd",
-        "ministry",
-        "office",
-        "organisation",
-        "organization",
-        "parliament",
-        "party",
-        "plc",
-        "police",
-        "service",
-        "statistics",
-        "treasury",
-        "tribunal",
-        "union",
-        "university",
-    }
-)
+# Words only bodies carry in their names ("Statistics Netherlands", "Ministry of
+# Finance"): the tagger's own list (nlp/lexicon/organisation_words.txt), lowercase.
+ORGANIZATION_WORDS = lexicon_words("organisation_words")
 
 
 def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
@@ -129,8 +89,9 @@ def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
     organisation mentions (ORG, GPE, NORP) than person mentions (PERSON) make an
     Organization, more person mentions a Person. Where they cannot (no tagged mention of
     that name, or a tie), a rule on the name itself: a single all-capitals word (an
-    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS ("Statistics
-    Netherlands", "Ministry of Finance") is an Organization; any other name a Person.
+    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS, the list the tagger
+    labels organisations by ("Statistics Netherlands", "Ministry of Finance"), is an
+    Organization; any other name a Person.
     """
     organisations = sum(1 for label in labels if label in ORGANIZATION_LABELS)
     persons = sum(1 for label in labels if label in PERSON_LABELS)

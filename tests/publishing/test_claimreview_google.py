@@ -225,7 +225,8 @@ def test_a_person_tagged_by_surname_is_a_person_even_with_an_organisation_word_i
         ("Ministry of Finance", "Organization"),
         ("European Commission", "Organization"),
         ("OECD", "Organization"),
-        ("Eurostat", "Organization"),
+        ("Office for National Statistics", "Organization"),
+        ("Margaret Court", "Person"),  # not an organisation word: Hampton Court is a place
     ],
 )
 def test_without_a_tagged_entity_a_simple_rule_on_the_name_decides(speaker, expected):
