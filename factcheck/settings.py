@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A claimant's "@type" would otherwise be named "@typeEnum", not a valid component name.
+    "ENUM_NAME_OVERRIDES": {"ClaimantTypeEnum": ["Person", "Organization"]},
 }
 # The fact-checking organisation named as ClaimReview author, and this site's public root
 # (ClaimReview urls point at it).

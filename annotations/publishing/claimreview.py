@@ -7,9 +7,13 @@ Rating scale (documented in the API docs): the five truth steps carry a number, 
 ``bestRating`` 5 and ``worstRating`` 1 — True 5, Mostly true 4, Half true 3, Mostly false 2,
 False 1. Misleading and Unverifiable are not points on that scale: their ``reviewRating``
 has ``alternateName`` only, no ``ratingValue``, as Google's fact-check guidance allows.
+
+The claimant (``itemReviewed.author``) is a Person or an Organization: see
+``claimant_type``. The public verdict page embeds the same document as JSON-LD
+(``claimreview_jsonld``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.models import Article, PublishedVerdict, Statement, Verdict
+from annotations.nlp.lexicon import lexicon_words
 
 Rating = Verdict.Rating
 RATING_VALUES: dict[str, int] = {
@@ -66,9 +71,49 @@ def review_rating(rating: str) -> dict[str, Any]:
     return data
 
 
-def claimreview_build(published: PublishedVerdict, *, site: Site | None = None) -> dict[str, Any]:
+# --- The claimant: a Person or an Organization -----------------------------------------
+
+# Entity labels (spaCy's) of a tagged mention named like the speaker, and what they make it.
+ORGANIZATION_LABELS = frozenset({"ORG", "GPE", "NORP"})
+PERSON_LABELS = frozenset({"PERSON"})
+# Words only bodies carry in their names ("Statistics Netherlands", "Ministry of
+# Finance"): the tagger's own list (nlp/lexicon/organisation_words.txt), lowercase.
+ORGANIZATION_WORDS = lexicon_words("organisation_words")
+
+
+def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
+    """The schema.org type of who made the claim: "Person" or "Organization".
+
+    ``labels`` are the entity labels of the article's tagged mentions named like the
+    speaker (publishing.selectors.claimant_labels). They decide when they can: more
+    organisation mentions (ORG, GPE, NORP) than person mentions (PERSON) make an
+    Organization, more person mentions a Person. Where they cannot (no tagged mention of
+    that name, or a tie), a rule on the name itself: a single all-capitals word (an
+    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS, the list the tagger
+    labels organisations by ("Statistics Netherlands", "Ministry of Finance"), is an
+    Organization; any other name a Person.
+    """
+    organisations = sum(1 for label in labels if label in ORGANIZATION_LABELS)
+    persons = sum(1 for label in labels if label in PERSON_LABELS)
+    if organisations != persons:
+        return "Organization" if organisations > persons else "Person"
+    words = speaker.replace("-", " ").split()
+    if len(words) == 1 and len(speaker) > 1 and speaker.isupper():
+        return "Organization"
+    if any(word.strip(".,’'()").lower() in ORGANIZATION_WORDS for word in words):
+        return "Organization"
+    return "Person"
+
+
+def claimreview_build(
+    published: PublishedVerdict,
+    *,
+    site: Site | None = None,
+    claimant_labels: Collection[str] = (),
+) -> dict[str, Any]:
     """The ClaimReview JSON-LD object. ``published`` must come with
-    ``select_related("statement__article")`` (no query is made here)."""
+    ``select_related("statement__article")`` (no query is made here); ``claimant_labels``
+    are the labels of the tagged entities named like the speaker (see ``claimant_type``)."""
     site = site or site_current()
     statement = published.statement
     article = statement.article
@@ -81,7 +126,10 @@ def claimreview_build(published: PublishedVerdict, *, site: Site | None = None) 
         appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
     claim: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
     if statement.speaker:
-        claim["author"] = {"@type": "Person", "name": statement.speaker}
+        claim["author"] = {
+            "@type": claimant_type(speaker=statement.speaker, labels=claimant_labels),
+            "name": statement.speaker,
+        }
     if article.published_on:
         claim["datePublished"] = article.published_on.isoformat()
 
@@ -138,17 +186,33 @@ def claimreview_tombstone(
     }
 
 
-def claimreview_document(published: PublishedVerdict) -> dict[str, Any]:
+def claimreview_document(
+    published: PublishedVerdict, *, claimant_labels: Collection[str] = ()
+) -> dict[str, Any]:
     """Build the document to store on the row (see PublishedVerdict.document)."""
     if published.is_withdrawn:
         return claimreview_tombstone(published)
-    return claimreview_build(published)
+    return claimreview_build(published, claimant_labels=claimant_labels)
 
 
 def claimreview_or_tombstone(published: PublishedVerdict) -> dict[str, Any]:
     """What partners get for this verdict: the document frozen at its last publication
-    event (built now only for a row that predates stored documents)."""
+    event (built now only for a row that predates stored documents; without a query, so
+    its claimant's type comes from the name rule alone)."""
     return published.document or claimreview_document(published)
+
+
+# Keys of the partners' document that are not schema.org terms: the API's own id (which
+# schema.org's JSON-LD context would even read as "@id") and the withdrawn flag.
+API_ONLY_KEYS = frozenset({"id", "withdrawn"})
+
+
+def claimreview_jsonld(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON-LD the public verdict page embeds: the stored ClaimReview partners get,
+    less API_ONLY_KEYS; None for a tombstone (a withdrawn verdict is no ClaimReview)."""
+    if document.get("withdrawn", True) or document.get("@type") != "ClaimReview":
+        return None
+    return {key: value for key, value in document.items() if key not in API_ONLY_KEYS}
 
 
 # --- The CSV export: one row per document, tombstones included -------------------------

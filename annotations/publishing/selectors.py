@@ -18,6 +18,7 @@ from annotations.models import (
     mention_in_statement,
     statement_mentions_q,
 )
+from annotations.nlp.entities import entity_key
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
 # database would refuse to compare with it.
@@ -168,12 +169,28 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
 
 
 def published_public_get(*, published_id: int) -> PublishedVerdict | None:
-    """A published verdict (withdrawn ones too) for its public page, or None."""
+    """A published verdict (withdrawn ones too) as committed now, or None: for its public
+    page and the API's detail. Not held back like the lists (published_settled), so a
+    public verdict is never missing while it is corrected or withdrawn."""
     return (
         PublishedVerdict.objects.select_related("statement__article")
         .filter(pk=published_id)
         .first()
     )
+
+
+def claimant_labels(*, statement: Statement) -> list[str]:
+    """The labels of the article's entity mentions named like the statement's speaker
+    (the mention's text, or its canonical entity's name, compared as alias keys), one per
+    mention: what tells a Person from an Organization (claimreview.claimant_type). One
+    query; none without a speaker."""
+    if not statement.speaker:
+        return []
+    key = entity_key(statement.speaker)
+    rows = EntityMention.objects.filter(article_id=statement.article_id, removed=False).values_list(
+        "text", "entity__name", "label"
+    )
+    return [label for text, name, label in rows if key in (entity_key(text), entity_key(name))]
 
 
 def export_rows(*, updated_since: datetime | None = None):

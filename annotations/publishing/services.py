@@ -6,12 +6,20 @@ from django.utils import timezone
 
 from annotations.models import PublishedVerdict
 from annotations.publishing.claimreview import claimreview_document
+from annotations.publishing.selectors import claimant_labels
+
+
+def published_document_build(*, published: PublishedVerdict) -> dict:
+    """The ClaimReview (or tombstone) of ``published`` as it would be stored now, its
+    claimant typed from the article's tagged entities."""
+    labels = claimant_labels(statement=published.statement)
+    return claimreview_document(published, claimant_labels=labels)
 
 
 def published_document_store(*, published: PublishedVerdict) -> None:
     """Freeze the ClaimReview (or tombstone) partners will get, after the row is saved
     (the document carries its id)."""
-    published.document = claimreview_document(published)
+    published.document = published_document_build(published=published)
     published.save(update_fields=["document"])
 
 
@@ -22,11 +30,13 @@ def claimreviews_refresh(*, chunk_size: int = 500) -> int:
     changed = 0
     rows = PublishedVerdict.objects.select_related("statement__article").order_by("id")
     for published in rows.iterator(chunk_size=chunk_size):
-        if claimreview_document(published) == published.document:
+        labels = claimant_labels(statement=published.statement)
+        if claimreview_document(published, claimant_labels=labels) == published.document:
             continue
         with transaction.atomic():
             published.modified_at = timezone.now()
-            published.document = claimreview_document(published)  # with the new dateModified
+            # Again, with the new dateModified.
+            published.document = claimreview_document(published, claimant_labels=labels)
             published.save(update_fields=["modified_at", "document"])
         changed += 1
     return changed

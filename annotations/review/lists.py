@@ -37,7 +37,7 @@ class ArticleListView(View):
 
 
 class QueueView(DeskRoleRequiredMixin, View):
-    """My queue: statements assigned to me that still need work, oldest first."""
+    """My queue: what is assigned to me or waits on my verdict (review.selectors.queue_for)."""
 
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
         items = queue_items(user=request.user)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
 from annotations.models import (
@@ -114,17 +115,28 @@ def reviewer_list() -> list:
 
 
 def queue_for(*, user: User) -> list[Statement]:
-    """The statements assigned to ``user`` that still need work, oldest assignment first."""
+    """My queue: the statements assigned to ``user`` that still need work, and every
+    verdict ``user`` wrote that is a draft or was returned, assigned or not (a reviewer
+    may write a verdict without the statement being assigned to them, and its return must
+    still reach them). Returned verdicts first, as they wait on the reviewer; then oldest
+    first, by assignment or, unassigned, by when the verdict was started. One query."""
     open_states = [
         Statement.ReviewState.NOT_STARTED,
         Statement.ReviewState.DRAFT,
         Statement.ReviewState.RETURNED,
     ]
+    mine = Q(assignee=user, review_state__in=open_states) | Q(
+        verdict__author=user,
+        review_state__in=[Statement.ReviewState.DRAFT, Statement.ReviewState.RETURNED],
+    )
+    returned_first = Case(
+        When(review_state=Statement.ReviewState.RETURNED, then=Value(0)), default=Value(1)
+    )
     return list(
-        Statement.objects.filter(assignee=user, review_state__in=open_states)
-        .select_related("article", "verdict")
+        Statement.objects.filter(mine)
+        .select_related("article", "verdict", "assignee")
         .defer("article__body")
-        .order_by("assigned_at", "id")
+        .order_by(returned_first, Coalesce("assigned_at", "verdict__created_at"), "id")
     )
 
 
@@ -220,12 +232,21 @@ def returned_note(*, statement_id: int) -> ReviewEvent | None:
 
 
 def returned_notes(*, statement_ids: list[int]) -> dict[int, ReviewEvent]:
-    """The latest "returned" entry of each statement, in one query."""
+    """Each statement's open return note, in one query: its latest "returned" entry,
+    unless the verdict was submitted again since (a returned verdict the reviewer has
+    started reworking is a draft, and the note still says what to change)."""
     events = (
         ReviewEvent.objects.filter(
-            statement_id__in=statement_ids, action=ReviewEvent.Action.RETURNED
+            statement_id__in=statement_ids,
+            action__in=[ReviewEvent.Action.RETURNED, ReviewEvent.Action.SUBMITTED],
         )
         .select_related("actor")
         .order_by("statement_id", "id")
     )
-    return {e.statement_id: e for e in events}  # later entries overwrite earlier ones
+    notes: dict[int, ReviewEvent] = {}
+    for event in events:
+        if event.action == ReviewEvent.Action.RETURNED:
+            notes[event.statement_id] = event
+        else:
+            notes.pop(event.statement_id, None)
+    return notes

@@ -51,7 +51,8 @@ def test_submit_return_with_a_note_resubmit_and_approve_with_the_history(
 
     # The reviewer sees the note in the queue and in the panel, edits and resubmits.
     reviewer.goto("/queue/")
-    expect(reviewer.locator(".event-note")).to_have_count(0)  # not assigned: not queued
+    # Not assigned to her, but her verdict: it is queued, with the note.
+    expect(reviewer.locator(".event-note")).to_contain_text("Cite the Council's figure as well.")
     open_article(reviewer, article, statement)
     panel = panel_of(reviewer, statement)
     expect(panel.locator(".returned-note")).to_contain_text("Cite the Council's figure as well.")

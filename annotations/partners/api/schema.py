@@ -1,5 +1,7 @@
-"""drf-spectacular extensions: how the partner token appears in the OpenAPI schema."""
+"""drf-spectacular extensions: how the partner token (first) and the desk's session cookie
+appear in the OpenAPI schema."""
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -12,4 +14,25 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": "A partner token from `manage.py partner_token NAME`.",
+        }
+
+
+class SessionCookieScheme(OpenApiAuthenticationExtension):
+    """The desk's session cookie, for editors trying the API in a logged-in browser.
+
+    drf-spectacular lists security schemes by name, and Swagger UI's Authorize dialog
+    follows that order: named "sessionCookie" (drf-spectacular's own is "cookieAuth") it
+    comes after "partnerToken", so partners see their token first.
+    """
+
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "sessionCookie"
+    priority = 0  # above drf-spectacular's own SessionScheme (-1)
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "For editors logged in to the desk; partners use the token above.",
         }

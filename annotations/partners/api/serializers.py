@@ -50,8 +50,16 @@ class OrganizationSerializer(_Typed):
     url = serializers.URLField(required=False)
 
 
-class PersonSerializer(_Typed):
-    extra_fields = {"@type": serializers.CharField}
+class ClaimantSerializer(_Typed):
+    """Who made the claim: a person, or a body such as a statistics office or a ministry."""
+
+    extra_fields = {
+        "@type": lambda: serializers.ChoiceField(
+            choices=["Person", "Organization"],
+            help_text="Organization when the speaker is a body (tagged as an organisation "
+            "in the article, or named like one: 'Statistics Netherlands'), else Person.",
+        )
+    }
     name = serializers.CharField()
 
 
@@ -75,7 +83,7 @@ class AppearanceSerializer(_Typed):
 
 class ClaimSerializer(_Typed):
     extra_fields = {"@type": serializers.CharField}
-    author = PersonSerializer(required=False, help_text="The speaker, when known.")
+    author = ClaimantSerializer(required=False, help_text="The speaker, when known.")
     datePublished = serializers.DateField(required=False)
     appearance = AppearanceSerializer()
 

@@ -33,6 +33,7 @@ from annotations.publishing.selectors import (
     api_article_get,
     api_article_list,
     claimreview_list,
+    published_public_get,
 )
 
 CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
@@ -130,9 +131,18 @@ class ClaimReviewDetailView(APIView):
         parameters=[RETRY_AFTER],
         responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(404)},
         examples=[CLAIMREVIEW_EXAMPLE],
+        description=(
+            "One published verdict as it stands now: its ClaimReview, or its tombstone once "
+            "withdrawn. Served from the moment it is published, through every correction "
+            "and withdrawal (the lists hold the last seconds' changes back for sync; this "
+            "does not)."
+        ),
     )
     def get(self, request: Request, pk: int) -> Response:
-        published = claimreview_list().filter(pk=pk).first()
+        # As committed, not held back like the lists (published_settled): that lag only
+        # keeps incremental sync from skipping a late commit, and held back here it made
+        # a verdict being corrected or withdrawn a 404 for API_SYNC_LAG_SECONDS.
+        published = published_public_get(published_id=pk)
         if published is None:
             raise NotFound("No published verdict with this id.")
         return Response(s.ClaimReviewSerializer(published).data)
