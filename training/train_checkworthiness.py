@@ -23,8 +23,8 @@ and, up to floating-point noise, the same model):
    MODEL_CARD.md and the base model's LICENSE/NOTICE are written to --out.
 
 Intermediate files (fold checkpoints as safetensors, logs, the fp32 ONNX) go to --work,
-under var/ (gitignored). Finished folds are not retrained when the script is rerun with the
-same settings, so an interrupted run resumes.
+under var/ (gitignored). Finished folds and a finished final model are not retrained when
+the script is rerun with the same settings, so an interrupted run resumes.
 """
 
 from __future__ import annotations
@@ -610,21 +610,15 @@ def main() -> None:
         return
 
     # 4. The final model, measured once on the held-out part.
-    log(f"final model: {len(train_texts)} sentences, {best_epoch} epochs")
-    final_started = time.perf_counter()
-    model = classifier_new(base_model=base_model, recipe=recipe, seed=recipe.seed)
-    train_epochs(
-        model=model,
+    model, final_seconds = final_model_train(
+        work=work,
+        base_model=base_model,
+        recipe=recipe,
         tokenizer=tokenizer,
         texts=train_texts,
         labels=train_labels,
-        recipe=recipe,
-        seed=recipe.seed,
-        stop_after=best_epoch,
-        on_epoch=lambda epoch, seconds: None,
+        epochs=best_epoch,
     )
-    final_seconds = time.perf_counter() - final_started
-    save_file(model.state_dict(), str(work / "final.safetensors"))
     fp32_path, int8_path = work / "final.onnx", work / "final.int8.onnx"
     onnx_export(model=model, tokenizer=tokenizer, path=fp32_path)
     onnx_quantise(source=fp32_path, dest=int8_path)
@@ -714,6 +708,45 @@ def main() -> None:
         out=out, config=config, base_notice=(base_model / "NOTICE").read_text(encoding="utf-8")
     )
     log(f"wrote {out}; {time.perf_counter() - started:.0f} s in all")
+
+
+def final_model_train(
+    *,
+    work: Path,
+    base_model: Path,
+    recipe: Recipe,
+    tokenizer: Tokenizer,
+    texts: list[str],
+    labels: np.ndarray,
+    epochs: int,
+) -> tuple[CheckworthinessClassifier, float]:
+    """Train the final model on the whole training part, or reuse the weights a previous
+    run of the same recipe saved (final.json records recipe, epochs and the seconds)."""
+    record_path = work / "final.json"
+    record = {"recipe": asdict(recipe), "epochs": epochs}
+    model = classifier_new(base_model=base_model, recipe=recipe, seed=recipe.seed)
+    if record_path.exists() and (work / "final.safetensors").exists():
+        saved = json.loads(record_path.read_text())
+        if {k: saved.get(k) for k in record} == record:
+            log(f"final model: trained before, reusing {work / 'final.safetensors'}")
+            model.load_state_dict(load_file(str(work / "final.safetensors")))
+            return model, float(saved["seconds"])
+    log(f"final model: {len(texts)} sentences, {epochs} epochs")
+    started = time.perf_counter()
+    train_epochs(
+        model=model,
+        tokenizer=tokenizer,
+        texts=texts,
+        labels=labels,
+        recipe=recipe,
+        seed=recipe.seed,
+        stop_after=epochs,
+        on_epoch=lambda epoch, seconds: None,
+    )
+    seconds = time.perf_counter() - started
+    save_file(model.state_dict(), str(work / "final.safetensors"))
+    record_path.write_text(json.dumps({**record, "seconds": seconds}))
+    return model, seconds
 
 
 def _runtime_check(*, out: Path, texts: list[str], expected: np.ndarray) -> dict[str, float]:
