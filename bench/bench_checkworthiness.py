@@ -42,7 +42,7 @@ def bench_checkworthiness(*, sample: str, texts: list[str]) -> None:
     print(
         f"  sample article ({n_words} words, {len(sentences)} sentences): "
         f"{article_s * 1000:.1f} ms per article, {article_s / len(sentences) * 1000:.2f} ms "
-        f"per sentence batched; {one_s * 1000:.2f} ms for one sentence alone (medians)"
+        f"per sentence; median sentence {one_s * 1000:.2f} ms"
     )
     rules_s = median_ms(lambda: statements_detect(sample), 20) / 1000
     both_s = median_ms(lambda: statements_detect(sample, model=model), 20) / 1000

@@ -106,7 +106,7 @@ def model_card_text(*, config: dict) -> str:
     )
     per_fold = ", ".join(f"{f:.3f}" for f in cv["int8"]["balanced_f1_per_fold"])
     latency_text = (
-        f"Measured at training time on this machine (one intra-op thread, batches of 32): "
+        f"Measured at training time on this machine (one intra-op thread, one sentence at a time): "
         f"{latency['ms_per_sentence']:.1f} ms per sentence on the held-out sentences. "
         if latency
         else ""
@@ -189,9 +189,9 @@ python training/train_checkworthiness.py
    {config["min_precision"]:.2f}: **{config["threshold"]:.4f}**.
 5. Final model: the same recipe on the whole training part, stopped after {cv["epochs"]}
    epochs ({training["final_model_seconds"] / 60:.0f} min on {training["threads"]} CPU
-   threads; the whole run, cross-validation included, {training["total_seconds"] / 60:.0f}
-   min), exported to ONNX (opset 17) and quantised dynamically to int8 with
-   `onnxruntime.quantization.quantize_dynamic`.
+   threads; training time with cross-validation's folds included,
+   {training["total_seconds"] / 60:.0f} min), exported to ONNX (opset 17) and quantised
+   dynamically to int8 with `onnxruntime.quantization.quantize_dynamic`.
 
 Software: Python {training["python"]}, torch {training["torch"]}, transformers
 {training["transformers"]}, onnxruntime {training["onnxruntime"]}.

@@ -64,11 +64,17 @@ def test_a_factual_claim_scores_higher_than_a_pleasantry():
     assert claim >= checkworthiness_model_get().threshold
 
 
+def test_a_sentence_scores_the_same_whatever_else_is_scored_with_it():
+    alone = checkworthiness_scores(sentences=[CLAIM])
+    among = checkworthiness_scores(sentences=[PLEASANTRY, CLAIM, "x" * 400])
+    assert among[1] == alone[0]
+
+
 def test_scores_come_back_in_the_callers_order():
     sentences = [PLEASANTRY, CLAIM, "Unemployment fell to 4.2% last year, the office said."]
     forward = checkworthiness_scores(sentences=sentences)
     backward = checkworthiness_scores(sentences=sentences[::-1])
-    assert forward == pytest.approx(backward[::-1], abs=0.02)  # int8: batch-mates matter a little
+    assert forward == backward[::-1]  # each sentence is scored alone: no batch-mates
 
 
 def test_no_sentences_give_no_scores():

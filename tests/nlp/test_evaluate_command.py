@@ -56,7 +56,7 @@ def test_prints_the_model_beside_the_rules_at_its_shipped_threshold(tmp_path):
 
     output = _run(_write(tmp_path, EXAMPLES))
     header = next(line for line in output.splitlines() if "rules@" in line)
-    assert header.split() == ["rules@0.5", f"model@{checkworthiness_model_get().threshold:g}"]
+    assert header.split() == ["rules@0.5", f"model@{checkworthiness_model_get().threshold:.3g}"]
     model = _column(output, 1)
     # Four sentences, each counted once; the question is vetoed, so the model misses it too.
     assert sum(int(model[k]) for k in ("TP", "FP", "FN", "TN")) == 4

@@ -128,7 +128,7 @@ class Command(BaseCommand):
                 ) from None
             cut = model.threshold if model_threshold is None else model_threshold
             scores = checkworthiness_scores(sentences=[text for text, _ in examples], model=model)
-            tallies[f"model@{cut:g}"] = _tally(
+            tallies[f"model@{cut:.3g}"] = _tally(
                 examples,
                 scores=scores,
                 predicted=[
@@ -146,10 +146,10 @@ class Command(BaseCommand):
         out = self.stdout.write
         first = next(iter(tallies.values()))
         out(f"n={n} positives={first.tp + first.fn}")
-        out(f"{'':<10}" + "".join(f"{name:>14}" for name in tallies))
+        out(f"{'':<10}" + "".join(f"{name:>16}" for name in tallies))
         for row in ("tp", "fp", "fn", "tn", "precision", "recall", "f1"):
             values = [getattr(t, row) for t in tallies.values()]
-            cells = "".join(f"{v:>14.3f}" if isinstance(v, float) else f"{v:>14}" for v in values)
+            cells = "".join(f"{v:>16.3f}" if isinstance(v, float) else f"{v:>16}" for v in values)
             out(f"{row.upper() if len(row) == 2 else row:<10}{cells}")
         out("Reasons (sentences where the reason fired, and the share labelled 1):")
         for reason, hits in first.reason_hits.most_common():
