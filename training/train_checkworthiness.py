@@ -483,7 +483,7 @@ def main() -> None:
     parser.add_argument(
         "--min-precision",
         type=float,
-        default=0.90,
+        default=0.92,
         help="lowest balanced precision the threshold may give on the out-of-fold scores",
     )
     parser.add_argument("--threads", type=int, default=2, help="torch threads (one process)")
