@@ -81,12 +81,13 @@ def test_no_sentences_give_no_scores():
     assert checkworthiness_scores(sentences=[]) == []
 
 
-def test_questions_and_exhortations_are_never_statements_even_if_the_model_keeps_all():
+def test_questions_exhortations_and_bare_attributions_are_never_statements():
     body = (
         "Did the council spend €3 billion on roads in 2023? "
         "“Why should we pay €210 billion?” she asked. "
         "So let’s put the minister to the test. "
         "“We must act now!” he said. "
+        "Speaking alongside him, the finance minister concurred. "
         "The council spent €3 billion on roads in 2023."
     )
     keep_everything = dataclasses.replace(checkworthiness_model_get(), threshold=0.0)

@@ -24,7 +24,7 @@ class Assessment:
     score: float
     reasons: tuple[str, ...]
     is_checkable: bool
-    veto: str | None = None  # "question" or "exhortation": never a statement, whatever the score
+    veto: str | None = None  # "question", "exhortation"...: never a statement, whatever the score
 
 
 _ALPHA_RE = re.compile(r"[a-z]+")  # a rule's trigger words: lowercase, split at anything but a-z
@@ -218,11 +218,24 @@ _EXHORTATION_OPENING_RE = re.compile(
 )
 
 
+# "Speaking alongside him, NATO Secretary-General Mark Rutte concurred.": someone spoke,
+# and the sentence says nothing of what they said.
+# Only verbs that carry no content of their own: "Prices rose, the office said." says
+# something, so "said" and "told" are not among them.
+_ATTRIBUTION_ONLY_RE = re.compile(
+    r"^[^“”\"«»]{0,160}\b(?:concurred|agreed|disagreed|demurred|objected|declined to comment"
+    r"|(?:did|would|could) not comment)\s*\.$"
+)
+
+
 def checkworthiness_veto(text: str) -> str | None:
-    """ "question" or "exhortation" when ``text`` can never be a checkable statement."""
+    """ "question", "exhortation" or "attribution only" when ``text`` can never be a
+    checkable statement."""
     core = text.strip().lstrip(OPENERS + " ").strip()
     if _EXHORTATION_OPENING_RE.match(core.lower()):
         return "exhortation"
+    if _ATTRIBUTION_ONLY_RE.match(core):
+        return "attribution only"
     if _INNER_STOP_RE.search(core.rstrip(CLOSERS)):
         return None  # several sentences: one question among them does not decide
     last = core.rstrip(CLOSERS + " ")[-1:]
