@@ -91,9 +91,17 @@ def statements_detect(
     else:
         from annotations.nlp.statements.model import checkworthiness_scores
 
-        scores = checkworthiness_scores(sentences=[s.text for s in sentences], model=model)
+        # A vetoed sentence is never kept, so the model (the slow part) never sees it;
+        # each sentence is scored alone, so skipping some moves no other score.
+        candidates = [i for i, a in enumerate(assessments) if a.veto is None]
+        scored = checkworthiness_scores(
+            sentences=[sentences[i].text for i in candidates], model=model
+        )
+        scores = [0.0] * len(sentences)
+        for index, score in zip(candidates, scored, strict=True):
+            scores[index] = score
         kept = [
-            score >= model.threshold and a.veto is None
+            a.veto is None and score >= model.threshold
             for score, a in zip(scores, assessments, strict=True)
         ]
     return [

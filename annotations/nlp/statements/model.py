@@ -50,7 +50,6 @@ class CheckworthinessModel:
     session: InferenceSession
     tokenizer: Tokenizer
     threshold: float
-    name: str  # "checkworthiness-minilm-int8"
     version: str  # the first 12 hex digits of model.onnx's sha256
 
 
@@ -116,7 +115,6 @@ def checkworthiness_model_load(
         session=session,
         tokenizer=tokenizer,
         threshold=float(config["threshold"]),
-        name="checkworthiness-minilm-int8",
         version=config["model_sha256"][:12],
     )
 
