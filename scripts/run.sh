@@ -19,10 +19,14 @@ mkdir -p "$VAR"
 "$BIN/python" manage.py migrate --no-input -v 0
 "$BIN/python" manage.py load_demo
 
-"$BIN/celery" -A factcheck worker --beat --schedule "$VAR/celerybeat-schedule" \
+# The worker runs in a session of its own: a signal sent to this script's process group
+# (Ctrl-C, or `kill -TERM -- -PGID`) must not reach its pool processes, which would die
+# mid-task. The trap asks the worker's main process for a warm shutdown instead: it lets
+# a running task finish (its time limit bounds the wait), then exits.
+setsid "$BIN/celery" -A factcheck worker --beat --schedule "$VAR/celerybeat-schedule" \
   --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel INFO &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
+trap 'kill -TERM "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 
 echo "Open http://$RUN_ADDR/ (log in with the demo reviewer above). Ctrl-C stops both."
 "$BIN/python" manage.py runserver "$RUN_ADDR"
