@@ -6,6 +6,14 @@ from django.db import models
 from annotations.models.articles import Statement
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The words for a stored code; an unknown code (from an older release) as it is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class HistoryIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a history entry."""
 
@@ -113,3 +121,16 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise HistoryIsAppendOnly("A history entry cannot be deleted.")
+
+    # The states and the rating are stored as codes; the history shows them in words.
+    @property
+    def from_state_label(self) -> str:
+        return _label(Statement.ReviewState, self.from_state) if self.from_state else "New"
+
+    @property
+    def to_state_label(self) -> str:
+        return _label(Statement.ReviewState, self.to_state)
+
+    @property
+    def snapshot_rating_label(self) -> str:
+        return _label(Verdict.Rating, (self.snapshot or {}).get("rating") or "")

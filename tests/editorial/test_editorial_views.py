@@ -171,3 +171,27 @@ def test_the_reviewer_sees_the_returned_verdict_with_the_editors_note_in_their_q
     client.force_login(rita)
     html = client.get(reverse("queue")).content.decode()
     assert "Returned by eddie:</strong> Cite the treasury." in html
+
+
+def test_the_history_says_states_and_ratings_in_words_not_codes(client):
+    from tests.factories import PublishedVerdictFactory
+
+    published = PublishedVerdictFactory(rating="half_true")
+    client.force_login(published.statement.verdict.author)
+    html = client.get(reverse("statement_record", args=[published.statement_id])).content.decode()
+    timeline = html[html.index('<ol class="timeline"') :].split("</ol>")[0]
+    assert "Not started → Submitted" in timeline and "Submitted → Approved" in timeline
+    assert "Half true" in timeline
+    for code in ("not_started", "submitted →", "half_true</span>"):
+        assert code not in timeline
+
+
+def test_returning_without_a_note_shows_its_error_once_beside_the_field(editor_client, submitted):
+    response = editor_client.post(
+        reverse("approval_detail", args=[submitted.pk]),
+        {"action": "return", "note": "", "base_version": submitted.verdict.version},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("Write a note to the reviewer") == 1
+    assert 'id="note-error"' in html
