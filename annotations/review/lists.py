@@ -25,7 +25,7 @@ class ArticleListView(View):
         filters.pop("page", None)
         context = {
             "page": page,
-            "rows": article_rows(articles=page.object_list),
+            "rows": article_rows(articles=page.object_list, search=search),
             "q": search,
             "state": state,
             "mine": mine,

@@ -2,12 +2,12 @@
 fixed number of queries."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
@@ -31,13 +31,99 @@ def article_list(
         return Article.objects.none()
     qs = Article.objects.select_related("tagging_job").defer("body")
     if search:
-        matching = Statement.objects.filter(text__icontains=search).values("article_id")
-        qs = qs.filter(Q(title__icontains=search) | Q(pk__in=matching))
+        matching = statement_search(search=search).values("article_id")
+        entities = EntityMention.objects.filter(_mention_matches_q(search), removed=False).values(
+            "article_id"
+        )
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(publisher__icontains=search)
+            | Q(pk__in=matching)
+            | Q(pk__in=entities)
+        )
     if state:
         qs = qs.filter(pk__in=Statement.objects.filter(review_state=state).values("article_id"))
     if mine:
         qs = qs.filter(pk__in=Statement.objects.filter(assignee=user).values("article_id"))
     return qs.order_by("-created_at", "-id")
+
+
+def _mention_matches_q(search: str, prefix: str = "") -> Q:
+    """A mention whose text or canonical entity name contains ``search``."""
+    return Q(**{f"{prefix}text__icontains": search}) | Q(
+        **{f"{prefix}entity__name__icontains": search}
+    )
+
+
+def statement_search(*, search: str) -> QuerySet[Statement]:
+    """Statements whose text, verdict explanation, or one of whose entity mentions (text
+    or canonical name) contains ``search``, case-insensitively."""
+    in_mentions = EntityMention.objects.filter(
+        _mention_matches_q(search),
+        statement_mentions_q(start=OuterRef("start"), end=OuterRef("end")),
+        article_id=OuterRef("article_id"),
+    )
+    return Statement.objects.filter(
+        Q(text__icontains=search) | Q(verdict__explanation__icontains=search) | Exists(in_mentions)
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A statement found by the article list's search, with where the words were found
+    and the text around them (``before`` + ``match`` + ``after``)."""
+
+    statement_id: int
+    where: str  # "statement", "explanation" or "entity"
+    before: str
+    match: str
+    after: str
+
+
+SEARCH_HITS_PER_ARTICLE = 3
+SEARCH_CONTEXT_CHARS = 60
+
+
+def search_hits(*, article_ids: list[int], search: str) -> dict[int, list[SearchHit]]:
+    """For a page of the article list, the first statements of each article the search
+    found (``statement_search``), in one query."""
+    if not search or not article_ids:
+        return {}
+    rows = (
+        statement_search(search=search)
+        .filter(article_id__in=article_ids)
+        .values_list("pk", "article_id", "text", "verdict__explanation")
+        .order_by("article_id", "start")
+    )
+    hits: dict[int, list[SearchHit]] = {}
+    for pk, article_id, text, explanation in rows:
+        found = hits.setdefault(article_id, [])
+        if len(found) < SEARCH_HITS_PER_ARTICLE:
+            found.append(_search_hit(pk, search, text, explanation or ""))
+    return hits
+
+
+def _search_hit(pk: int, search: str, text: str, explanation: str) -> SearchHit:
+    for where, haystack in (("statement", text), ("explanation", explanation)):
+        at = haystack.casefold().find(search.casefold())
+        # casefold() can change a string's length (ß → ss): trust the offset only if the
+        # slice really matches.
+        if at >= 0 and haystack[at : at + len(search)].casefold() == search.casefold():
+            end = at + len(search)
+            lead = max(0, at - SEARCH_CONTEXT_CHARS)
+            return SearchHit(
+                statement_id=pk,
+                where=where,
+                before=("…" if lead else "") + haystack[lead:at],
+                match=haystack[at:end],
+                after=haystack[end : end + SEARCH_CONTEXT_CHARS]
+                + ("…" if end + SEARCH_CONTEXT_CHARS < len(haystack) else ""),
+            )
+    # Found through an entity (its canonical name, or a case the slice could not show).
+    short = (
+        text if len(text) <= 2 * SEARCH_CONTEXT_CHARS else text[: 2 * SEARCH_CONTEXT_CHARS] + "…"
+    )
+    return SearchHit(statement_id=pk, where="entity", before=short, match="", after="")
 
 
 def article_progress(*, article_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -61,13 +147,17 @@ class ArticleRow:
 
     article: Article
     progress: dict[str, int]
+    hits: list["SearchHit"] = field(default_factory=list)  # with a search: what it found
 
 
-def article_rows(*, articles: Iterable[Article]) -> list[ArticleRow]:
-    """A page of ``article_list`` with each article's progress, in one more query."""
+def article_rows(*, articles: Iterable[Article], search: str = "") -> list[ArticleRow]:
+    """A page of ``article_list`` with each article's progress, in one more query, and
+    with a search, the statements it found (one more)."""
     page = list(articles)
-    progress = article_progress(article_ids=[a.pk for a in page])
-    return [ArticleRow(article=a, progress=progress[a.pk]) for a in page]
+    ids = [a.pk for a in page]
+    progress = article_progress(article_ids=ids)
+    hits = search_hits(article_ids=ids, search=search)
+    return [ArticleRow(article=a, progress=progress[a.pk], hits=hits.get(a.pk, [])) for a in page]
 
 
 def article_get(*, article_id: int) -> Article | None:
@@ -210,6 +300,20 @@ def statement_mention_list(*, statement: Statement) -> list[EntityMention]:
         .select_related("entity")
         .order_by("start", "end")
     )
+
+
+def entity_mention_counts(*, article_id: int, entity_ids: Iterable[int]) -> dict[int, int]:
+    """How many visible mentions each entity has in the article (one query), for the
+    panel's "relabel all N mentions" choice."""
+    ids = set(entity_ids)
+    if not ids:
+        return {}
+    rows = (
+        EntityMention.objects.filter(article_id=article_id, removed=False, entity_id__in=ids)
+        .values("entity_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["entity_id"]: row["n"] for row in rows}
 
 
 def statement_history(*, statement_id: int) -> list[ReviewEvent]:

@@ -97,3 +97,46 @@ def test_my_queue_lists_my_assignments_oldest_first(client):
     StatementFactory(article__title="Older", assignee=rita, assigned_at=now - timedelta(hours=1))
     html = login(client, rita).get(reverse("queue")).content.decode()
     assert html.index("Older") < html.index("Newer")
+
+
+def test_search_finds_articles_by_statement_explanation_entity_and_publisher(client):
+    from tests.factories import EntityMentionFactory, SubmittedVerdictFactory
+
+    rita = ReviewerFactory()
+    explained = StatementFactory(article__title="Explained")
+    SubmittedVerdictFactory(statement=explained, explanation="Euroclear holds most of it.")
+    port = ArticleFactory(title="Port", body="Rotterdam handled 440 million tonnes.")
+    StatementFactory(article=port)
+    EntityMentionFactory(article=port, phrase="Rotterdam", label="GPE", source="model")
+    ArticleFactory(title="Courier piece", publisher="The Riverton Courier")
+    login(client, rita)
+
+    def found(q):
+        response = client.get(reverse("article_list"), {"q": q})
+        return {row.article.title: row.hits for row in response.context["rows"]}
+
+    hits = found("EUROCLEAR")
+    assert list(hits) == ["Explained"]
+    (hit,) = hits["Explained"]
+    assert (hit.where, hit.match, hit.statement_id) == ("explanation", "Euroclear", explained.pk)
+    hits = found("rotterdam")
+    assert list(hits) == ["Port"] and hits["Port"][0].match == "Rotterdam"
+    assert list(found("riverton courier")) == ["Courier piece"]
+    assert found("nothing like this") == {}
+
+
+def test_a_search_costs_one_query_more_whatever_the_number_of_hits(
+    client, django_assert_num_queries
+):
+    login(client, ReviewerFactory())
+    StatementFactory(article__title="One")
+    url = reverse("article_list")
+    # as without a search (6), plus the statements found on the page
+    with django_assert_num_queries(7):
+        client.get(url, {"q": "minister"})
+    for _ in range(30):
+        StatementFactory()
+    with django_assert_num_queries(7):
+        response = client.get(url, {"q": "minister"})
+    assert len(response.context["rows"]) == 31
+    assert all(len(row.hits) == 1 for row in response.context["rows"])
