@@ -116,6 +116,29 @@ def mention_relabel(*, mention_id: int, user: User, label: str) -> EntityMention
         )
 
 
+def entity_relabel_in_article(*, mention_id: int, user: User, label: str) -> list[EntityMention]:
+    """Relabel every visible mention of this mention's entity in its article (one wrong
+    label is seldom alone: "Rotterdam" tagged PERSON four times). Returns the new human
+    mentions, the chosen one first; the name is taught once."""
+    reviewer_require(user)
+    _label_check(label)
+    with transaction.atomic():
+        chosen = _mention_lock(mention_id)
+        # Locked too: a concurrent relabel or removal of one of them waits for this one.
+        siblings = list(
+            EntityMention.objects.select_for_update()
+            .filter(article_id=chosen.article_id, entity_id=chosen.entity_id, removed=False)
+            .exclude(pk=chosen.pk)
+            .order_by("start")
+        )
+        return [
+            _human_mention_put(
+                article=chosen.article, user=user, start=m.start, end=m.end, label=label
+            )
+            for m in [chosen, *siblings]
+        ]
+
+
 def mention_remove(*, mention_id: int, user: User) -> None:
     """Remove a mention; a human tombstone stops the next tagging run re-adding it, and
     the name is remembered as not an entity (with this label) for other articles."""

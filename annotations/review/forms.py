@@ -162,6 +162,8 @@ class MentionAddForm(SpanForm):
 
 class MentionRelabelForm(forms.Form):
     label = forms.ChoiceField(choices=ENTITY_LABELS)
+    # Relabel every mention of the same entity in the article, not only this one.
+    everywhere = forms.BooleanField(required=False)
     # The statement whose panel the answer re-renders (optional).
     statement = forms.IntegerField(required=False, min_value=1)
 

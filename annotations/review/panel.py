@@ -4,6 +4,7 @@ workflow table gives, the reviewers to assign to, the statement's mentions) into
 ReviewPanel, together with the forms and messages of the request being answered. The
 views render it as ``panel`` (templates/annotations/review/_panel.html)."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +22,12 @@ from annotations.review.forms import (
     SourceFormSet,
     VerdictForm,
 )
-from annotations.review.selectors import returned_note, reviewer_list, statement_mention_list
+from annotations.review.selectors import (
+    entity_mention_counts,
+    returned_note,
+    reviewer_list,
+    statement_mention_list,
+)
 from annotations.review.services import VerdictConflict
 from annotations.review.workflow import PanelRights, panel_rights
 
@@ -53,6 +59,15 @@ class TypedVerdict:
 
 
 @dataclass(frozen=True)
+class PanelMention:
+    """One of the statement's mentions, with how many mentions its entity has in the
+    whole article (so the panel can offer to relabel them all)."""
+
+    mention: EntityMention
+    in_article: int
+
+
+@dataclass(frozen=True)
 class ReviewPanel:
     statement: Statement
     verdict: Verdict | None
@@ -62,7 +77,7 @@ class ReviewPanel:
     is_editor: bool
     rights: PanelRights
     reviewers: list[User]  # for "Assign to" (empty when the user may not assign)
-    mentions: list[EntityMention]  # the statement's
+    mentions: list[PanelMention]  # the statement's
     form: VerdictForm
     rating_value: str
     formset: forms.BaseFormSet
@@ -91,6 +106,7 @@ def review_panel_get(
     user: User,
     statement: Statement,
     mentions: Sequence[EntityMention] | None = None,
+    article_mentions: Sequence[EntityMention] | None = None,
     form: VerdictForm | None = None,
     formset: forms.BaseFormSet | None = None,
     dismiss_form: DismissForm | None = None,
@@ -103,7 +119,8 @@ def review_panel_get(
 ) -> ReviewPanel:
     """The panel of ``statement`` (from review.selectors.statement_for_panel) as ``user``
     sees it. Forms not given start from the saved verdict; ``mentions`` (the statement's)
-    may come from the article's, already read for the text."""
+    may come from the article's, already read for the text (``article_mentions``: then
+    the counts per entity are taken from them, not queried)."""
     verdict = verdict_of(statement)
     saved_sources = list(verdict.sources.all()) if verdict else []
     rights = panel_rights(user=user, statement=statement)
@@ -146,8 +163,10 @@ def review_panel_get(
         is_editor=user_is_editor(user),
         rights=rights,
         reviewers=reviewer_list() if rights.can_assign else [],
-        mentions=(
-            statement_mention_list(statement=statement) if mentions is None else list(mentions)
+        mentions=_panel_mentions(
+            statement=statement,
+            mentions=statement_mention_list(statement=statement) if mentions is None else mentions,
+            article_mentions=article_mentions,
         ),
         form=form,
         rating_value=rating_value,
@@ -162,6 +181,23 @@ def review_panel_get(
         error=error,
         text_changed=text_changed,
     )
+
+
+def _panel_mentions(
+    *,
+    statement: Statement,
+    mentions: Sequence[EntityMention],
+    article_mentions: Sequence[EntityMention] | None,
+) -> list[PanelMention]:
+    if article_mentions is not None:
+        counts = Counter(m.entity_id for m in article_mentions if not m.removed)
+    else:
+        counts = Counter(
+            entity_mention_counts(
+                article_id=statement.article_id, entity_ids=(m.entity_id for m in mentions)
+            )
+        )
+    return [PanelMention(mention=m, in_article=counts.get(m.entity_id, 1)) for m in mentions]
 
 
 def _panel_conflict(exc: VerdictConflict) -> PanelConflict:

@@ -87,6 +87,7 @@ def panel_response(
     panel.setdefault(
         "mentions", statement_mentions(statement=statement, mentions=context["mentions"])
     )
+    panel.setdefault("article_mentions", context["mentions"])
     context["panel"] = review_panel_get(user=request.user, statement=statement, **panel)
     return render(request, PAGE_TEMPLATE, context, status=status)
 

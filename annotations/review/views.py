@@ -20,6 +20,7 @@ from annotations.core.errors import DomainError, InvalidInput, error_status
 from annotations.core.params import int_or_none
 from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.review.corrections import (
+    entity_relabel_in_article,
     mention_add,
     mention_relabel,
     mention_remove,
@@ -76,7 +77,10 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
             context["selected_id"], context["selected_key"] = statement.pk, str(statement.pk)
             mentions = statement_mentions(statement=statement, mentions=context["mentions"])
             context["panel"] = review_panel_get(
-                user=request.user, statement=statement, mentions=mentions
+                user=request.user,
+                statement=statement,
+                mentions=mentions,
+                article_mentions=context["mentions"],
             )
         return render(request, PAGE_TEMPLATE, context)
 
@@ -331,9 +335,13 @@ class MentionRelabelView(_MentionChangeView):
     form_class = MentionRelabelForm
 
     def change(self, request: AuthenticatedRequest, pk: int, form) -> str:
-        mention = mention_relabel(
-            mention_id=pk, user=request.user, label=form.cleaned_data["label"]
-        )
+        label = form.cleaned_data["label"]
+        if form.cleaned_data["everywhere"]:
+            changed = entity_relabel_in_article(mention_id=pk, user=request.user, label=label)
+            mention, n = changed[0], len(changed)
+            where = f" in {n} places in this article" if n > 1 else ""
+            return f"“{mention.text}” is now marked {mention.label}{where}."
+        mention = mention_relabel(mention_id=pk, user=request.user, label=label)
         return f"“{mention.text}” is now marked {mention.label}."
 
 

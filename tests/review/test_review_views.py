@@ -679,3 +679,46 @@ def test_the_review_page_uses_the_same_number_of_queries_whatever_the_article_si
         with django_assert_num_queries(9):
             response = rita_client.get(url, {"s": statement.pk})
         assert "Rita&#x27;s reading." in response.content.decode()
+
+
+def test_relabelling_everywhere_fixes_every_mention_of_the_entity_and_only_those(rita_client, rita):
+    from annotations.models import LearnedName
+    from tests.factories import EntityFactory, StatementFactory
+
+    article = ArticleFactory(body="Rotterdam grew. Rotterdam’s port. Paris and Rotterdam met.")
+    statement = StatementFactory(article=article, phrase="Rotterdam grew.")
+    wrong = EntityFactory(name="Rotterdam", label="PERSON")
+    paris = EntityMentionFactory(article=article, phrase="Paris", label="GPE", source="model")
+    at, rotterdams = 0, []
+    for _ in range(3):
+        at = article.body.index("Rotterdam", at)
+        rotterdams.append(
+            EntityMentionFactory(
+                article=article, entity=wrong, start=at, end=at + 9, label="PERSON", source="model"
+            )
+        )
+        at += 9
+    panel = rita_client.get(reverse("statement_panel", args=[statement.pk]), **SCRIPT)
+    assert "all 3 mentions in this article" in panel.content.decode()
+
+    data = {"label": "GPE", "statement": statement.pk, "everywhere": "1"}
+    response = post(rita_client, "mention_relabel", rotterdams[0].pk, data, **SCRIPT)
+    assert response.status_code == 200
+    assert "“Rotterdam” is now marked GPE in 3 places in this article." in html.unescape(
+        response.content.decode()
+    )
+    visible = EntityMention.objects.filter(article=article, removed=False).order_by("start")
+    assert [(m.text, m.label, m.source) for m in visible] == [
+        ("Rotterdam", "GPE", "human"),
+        ("Rotterdam", "GPE", "human"),
+        ("Paris", "GPE", "model"),
+        ("Rotterdam", "GPE", "human"),
+    ]
+    assert visible.get(text="Paris").pk == paris.pk
+    assert LearnedName.objects.get(name="Rotterdam").label == "GPE"
+
+    # Without the box ticked, one mention only.
+    data = {"label": "LOC", "statement": statement.pk}
+    response = post(rita_client, "mention_relabel", visible.first().pk, data, **SCRIPT)
+    labels = list(visible.filter(text="Rotterdam").values_list("label", flat=True))
+    assert labels == ["LOC", "GPE", "GPE"]
