@@ -16,7 +16,9 @@
   const help = document.getElementById("shortcuts-help");
   const status = document.getElementById("tagging-status");
   const STASH_PREFIX = "review-unsaved:";
+  const DRAG_PX = 4; // a press that moves further than this is a drag, not a click
   let panelRequest = 0; // the latest panel load wins; older answers are dropped
+  let submitArmed = null; // the statement whose submission the next Enter confirms
 
   // --- Small helpers ---------------------------------------------------------------------
 
@@ -50,6 +52,11 @@
     return textPane.querySelector('.stmt[tabindex][data-statement="' + CSS.escape(String(id)) + '"]');
   }
 
+  function panelShows(id) {
+    const root = panelRoot();
+    return Boolean(root && id && root.dataset.statement === String(id));
+  }
+
   function panelUrl(id) {
     return page.dataset.panelUrl.replace("/0/", "/" + encodeURIComponent(id) + "/");
   }
@@ -60,10 +67,19 @@
   }
 
   // Show a short message in the panel's status line (built with textContent).
+  // The status line sits where the reviewer is looking: in the verdict form's action bar
+  // (always in view, it sticks to the panel's bottom), else at the top of the panel.
   function panelMessage(text, kind) {
     const line = panePanel.querySelector("[data-panel-status]");
-    if (!line) return;
-    line.replaceChildren(el("span", kind === "hint" ? "hint-text" : "notice", text));
+    if (!line) return null;
+    const note = el("span", kind === "hint" ? "hint-text" : "notice", text);
+    line.replaceChildren(note);
+    statusReveal(line);
+    return note;
+  }
+
+  function statusReveal(line) {
+    if (line && line.textContent.trim()) line.scrollIntoView({ block: "nearest" });
   }
 
   function isTyping(target) {
@@ -92,15 +108,42 @@
     history.replaceState(history.state, "", url);
   }
 
+  // --- The panel as a sheet on narrow screens (app.css: below 900 px) ------------------
+  const narrow = window.matchMedia("(max-width: 900px)");
+
+  function sheetOpen() {
+    page.classList.add("sheet-open");
+  }
+
+  function sheetClose() {
+    page.classList.remove("sheet-open");
+    const id = selectedId();
+    if (id) focusStatement(id);
+  }
+
+  panePanel.addEventListener("click", (event) => {
+    if (event.target.closest("[data-sheet-close]")) sheetClose();
+  });
+
+  // The bottom of what the reader can see of the text: above the sheet when it is open.
+  function textViewBottom() {
+    if (narrow.matches && page.classList.contains("sheet-open")) {
+      return panePanel.getBoundingClientRect().top;
+    }
+    return window.innerHeight;
+  }
+
   async function select(id, options) {
     const opts = options || {};
     if (!id) return;
+    sheetOpen();
     const shown = panelRoot() ? panelRoot().dataset.statement : null;
     if (String(id) === selectedId() && shown === selectedId() && !opts.reload) {
       if (opts.focus) focusStatement(id);
       return;
     }
     stashWrite(); // whatever is being typed in the panel we leave stays in this tab
+    submitArmed = null;
     currentId = String(id);
     markSelected(id);
     urlKeep(id);
@@ -113,8 +156,14 @@
     if (!button) return;
     button.focus({ preventScroll: true });
     const box = button.getBoundingClientRect();
-    if (box.top < 70 || box.bottom > window.innerHeight - 20) {
-      button.scrollIntoView({ block: "center" });
+    const bottom = textViewBottom();
+    if (box.top < 70 || box.bottom > bottom - 20) {
+      if (bottom < window.innerHeight) {
+        // Above the sheet: the statement's start just under the top of the screen.
+        window.scrollBy({ top: box.top - 12 });
+      } else {
+        button.scrollIntoView({ block: "center" });
+      }
     }
   }
 
@@ -151,9 +200,20 @@
     select(next.dataset.statement, { focus: true });
   }
 
+  // A press that moves before it is released is a drag (a text selection), never a click:
+  // the browser may still fire "click" on the statement where a drag began and ended, with
+  // the selection not yet reported (a drag from a statement's first letter).
+  let pressedAt = null;
+  textPane.addEventListener("mousedown", (event) => {
+    pressedAt = event.button === 0 ? { x: event.clientX, y: event.clientY } : null;
+  });
+
   textPane.addEventListener("click", (event) => {
+    const dragged = pressedAt &&
+      Math.hypot(event.clientX - pressedAt.x, event.clientY - pressedAt.y) > DRAG_PX;
+    pressedAt = null;
     const selection = window.getSelection();
-    if (selection && !selection.isCollapsed) return; // a text selection, not a click
+    if (dragged || (selection && !selection.isCollapsed)) return; // a selection, not a click
     const stmt = event.target.closest(".stmt[data-statement]");
     if (stmt) select(stmt.dataset.statement, { focus: true });
   });
@@ -161,7 +221,10 @@
   textPane.addEventListener("keydown", (event) => {
     const stmt = event.target.closest && event.target.closest(".stmt[tabindex]");
     if (!stmt || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === "Enter" || event.key === " ") {
+    // Enter on the statement already open is the page's Enter (submit, after asking);
+    // on another statement, Enter or Space opens it.
+    const open = stmt.dataset.statement === selectedId() && panelShows(selectedId());
+    if ((event.key === "Enter" && !open) || event.key === " ") {
       event.preventDefault();
       event.stopPropagation();
       select(stmt.dataset.statement, { focus: true });
@@ -173,6 +236,7 @@
   function swapPanel(html, options) {
     const opts = options || {};
     panePanel.innerHTML = html; // a fragment rendered (and escaped) by our own server
+    submitArmed = null;
     const root = panelRoot();
     if (!root) return;
     const id = root.dataset.statement;
@@ -181,6 +245,7 @@
       markSelected(id);
     }
     if (root.dataset.textChanged === "true") refreshText();
+    if (!opts.loaded) statusReveal(root.querySelector("[data-panel-status]"));
     if (opts.saved) {
       stashClear(id);
       setDirty(false);
@@ -437,14 +502,31 @@
     return missing;
   }
 
+  // Enter submits for approval only when pressed twice: the first press asks. A reviewer
+  // who pressed Enter by habit (after a reload, say) has sent nothing to an editor.
+  function submitDisarm() {
+    if (submitArmed === null) return;
+    submitArmed = null;
+    const line = panePanel.querySelector("[data-panel-status]");
+    if (line && line.querySelector("[data-confirm-submit]")) line.replaceChildren();
+  }
+
   function submitPanel() {
     const form = verdictForm();
     if (!form) return;
     const missing = panelValid(form);
     if (missing.length) {
+      submitArmed = null;
       panelMessage("To submit, add " + missing.join(", ") + ".", "hint");
       return;
     }
+    if (submitArmed !== form.dataset.statement) {
+      submitArmed = form.dataset.statement;
+      const note = panelMessage("Submit this verdict for approval? Press Enter again to submit, Esc to cancel.", "hint");
+      if (note) note.dataset.confirmSubmit = "true";
+      return;
+    }
+    submitArmed = null;
     form.requestSubmit(form.querySelector("[data-submit]"));
   }
 
@@ -458,12 +540,18 @@
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
+    if (event.key !== "Enter" && event.key !== "Shift") submitDisarm();
     if (event.key === "Escape" && isTyping(target) && panePanel.contains(target)) {
       target.blur(); // leave the field: shortcuts work again
       panePanel.focus({ preventScroll: true });
       return;
     }
     if (isTyping(target)) return;
+    if (event.key === "Escape" && narrow.matches && page.classList.contains("sheet-open") &&
+        toolbar.hidden && !help.open) {
+      sheetClose();
+      return;
+    }
     if (help.open) {
       if (event.key === "?") { event.preventDefault(); help.close(); }
       return;
@@ -494,8 +582,9 @@
         form.requestSubmit(form.querySelector("[data-save]"));
         break;
       case "Enter":
-        // Enter on a link, a button or a statement keeps its own meaning.
-        if (target.closest && target.closest("a, button, summary, .stmt[tabindex], dialog")) return;
+        // Enter on a link or a button keeps its own meaning (on a statement other than the
+        // open one, the text's own handler has opened it already).
+        if (target.closest && target.closest("a, button, summary, dialog")) return;
         if (!form) return;
         event.preventDefault();
         submitPanel();
@@ -595,6 +684,15 @@
   }
 
   textPane.addEventListener("mouseup", () => setTimeout(selectionCheck, 0));
+  // A touch screen selects with a long press and its handles, without a mouseup: follow
+  // the selection itself there, once it has settled.
+  if (window.matchMedia("(pointer: coarse)").matches) {
+    let settle = 0;
+    document.addEventListener("selectionchange", () => {
+      clearTimeout(settle);
+      settle = setTimeout(selectionCheck, 400);
+    });
+  }
   textPane.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") selectionCheck();
   });
@@ -699,9 +797,10 @@
       }
       badge().dataset.taggingState = job.state;
       badge().className = "badge state-" + job.state;
-      badge().textContent = job.state === "succeeded"
-        ? "Tagged · " + job.mention_count + " mention" + (job.mention_count === 1 ? "" : "s")
-        : "Tagging failed: " + job.last_error;
+      // The count is the legend's (refreshed with the text); the badge says the state.
+      badge().textContent = job.state === "succeeded" ? "Tagged" : "Tagging failed: " + job.last_error;
+      badge().title = job.state === "succeeded"
+        ? "The tagger found " + job.mention_count + " mention" + (job.mention_count === 1 ? "" : "s") : "";
     } catch (err) {
       setTimeout(poll, 10000);
     }
@@ -741,13 +840,14 @@
   // --- Start: a panel rendered in place for ?s= ------------------------------------------
   const initial = panelRoot();
   if (initial && initial.dataset.statement) {
+    sheetOpen();
     currentId = initial.dataset.statement;
     markSelected(initial.dataset.statement);
     stashRestore(initial.dataset.statement);
     const button = statementButton(initial.dataset.statement);
     if (button) {
       const box = button.getBoundingClientRect();
-      if (box.top < 0 || box.bottom > window.innerHeight) button.scrollIntoView({ block: "center" });
+      if (box.top < 0 || box.bottom > textViewBottom()) focusStatement(initial.dataset.statement);
     }
   }
 })();

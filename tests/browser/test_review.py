@@ -394,5 +394,6 @@ def test_entity_marks_appear_when_tagging_finishes_without_a_reload(page, rita, 
     job.state, job.mention_count = "succeeded", 1
     job.save()
     expect(page.locator('.article-text mark[data-label="ORG"]')).to_have_text("EU")
-    expect(page.locator("#tagging-status")).to_contain_text("Tagged · 1 mention")
+    expect(page.locator("#tagging-status [data-tagging-state]")).to_have_text("Tagged")
+    expect(page.locator(".legend .count")).to_have_text("1 entity mention")
     assert page.evaluate("window.__samePage") is True
