@@ -29,8 +29,8 @@ def test_the_list_shows_each_name_with_its_label_teacher_and_applications(editor
     LearnedNameFactory(name="Covid", label="PERSON", rejected=True)
     html = editor_client.get(reverse("learned_names")).content.decode()
     rotterdam = html[html.index("<td>Rotterdam</td>") :].split("</tr>")[0]
-    assert '<span class="badge">GPE</span>' in rotterdam and "<td>rita</td>" in rotterdam
-    assert '<td class="num">2</td>' in rotterdam and '<td class="num">7</td>' in rotterdam
+    assert '<span class="badge">GPE</span>' in rotterdam and ">rita</td>" in rotterdam
+    assert 'class="num">2</td>' in rotterdam and 'class="num">7</td>' in rotterdam
     assert 'not <span class="badge">PERSON</span>' in html
     assert "2 names the desk taught the tagger" in html
 
