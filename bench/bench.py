@@ -173,7 +173,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--verdicts", type=int, default=100_000, help="for the export bench")
     parser.add_argument(
-        "--only", default="split,model,tagging,render,export,latency", help="comma-separated parts"
+        "--only",
+        default="split,model,tagging,render,matching,export,latency",
+        help="comma-separated parts",
     )
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -201,6 +203,13 @@ def main() -> None:
             print()
         if "render" in parts:
             bench_render()
+            print()
+        if "matching" in parts:
+            from bench.bench_matching import bench_encoder_latency, bench_pairs, bench_search
+
+            bench_pairs()
+            bench_encoder_latency()
+            bench_search()
             print()
         if parts & {"export", "latency"}:
             if vendor != "postgresql":

@@ -189,6 +189,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Unit tests only: run tasks in-process. Integration tests use a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# "Checked before" (annotations.review.matches): the newest N published claims are searched
+# by brute force in each process's memory (float16 vectors, about 3 KB a claim).
+MATCH_MAX_CLAIMS = env.int("MATCH_MAX_CLAIMS", 100_000)
 TAGGING_SWEEP_INTERVAL_SECONDS = env.int("TAGGING_SWEEP_INTERVAL_SECONDS", 60)
 # A job still "queued" (or "running") after this long is presumed lost and re-enqueued.
 TAGGING_STALE_QUEUED_SECONDS = env.int("TAGGING_STALE_QUEUED_SECONDS", 300)

@@ -10,6 +10,7 @@ from annotations.models.entities import (
     mention_in_statement,
     statement_mentions_q,
 )
+from annotations.models.matching import StatementEmbedding
 from annotations.models.partners import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
 from annotations.models.publishing import PublishedVerdict
 from annotations.models.review import (
@@ -33,6 +34,7 @@ __all__ = [
     "PublishedVerdict",
     "ReviewEvent",
     "Statement",
+    "StatementEmbedding",
     "TaggingJob",
     "Verdict",
     "VerdictSource",

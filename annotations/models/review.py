@@ -53,6 +53,14 @@ class Verdict(models.Model):
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_edited"
     )
+    # "Checked before": the published verdict this one started from (review.matches).
+    reused_from = models.ForeignKey(
+        "annotations.PublishedVerdict",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ workflow table gives, the reviewers to assign to, the statement's mentions) into
 ReviewPanel, together with the forms and messages of the request being answered. The
 views render it as ``panel`` (templates/annotations/review/_panel.html)."""
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.contrib.auth.models import User
 
 from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import EntityMention, ReviewEvent, Statement, Verdict, VerdictSource
+from annotations.nlp.statements.model import ModelArtefactError
 from annotations.review.forms import (
     ENTITY_LABELS,
     SOURCES_PREFIX,
@@ -22,6 +24,7 @@ from annotations.review.forms import (
     SourceFormSet,
     VerdictForm,
 )
+from annotations.review.matches import ClaimMatch, statement_matches
 from annotations.review.selectors import (
     entity_mention_counts,
     returned_note,
@@ -31,6 +34,7 @@ from annotations.review.selectors import (
 from annotations.review.services import VerdictConflict
 from annotations.review.workflow import PanelRights, panel_rights
 
+logger = logging.getLogger(__name__)
 State = Statement.ReviewState
 SOURCE_FIELDS = ("url", "title", "publisher", "quote")
 
@@ -78,6 +82,7 @@ class ReviewPanel:
     rights: PanelRights
     reviewers: list[User]  # for "Assign to" (empty when the user may not assign)
     mentions: list[PanelMention]  # the statement's
+    matches: list[ClaimMatch]  # published verdicts it resembles ("checked before")
     form: VerdictForm
     rating_value: str
     formset: forms.BaseFormSet
@@ -168,6 +173,7 @@ def review_panel_get(
             mentions=statement_mention_list(statement=statement) if mentions is None else mentions,
             article_mentions=article_mentions,
         ),
+        matches=_panel_matches(statement),
         form=form,
         rating_value=rating_value,
         formset=formset,
@@ -198,6 +204,16 @@ def _panel_mentions(
             )
         )
     return [PanelMention(mention=m, in_article=counts.get(m.entity_id, 1)) for m in mentions]
+
+
+def _panel_matches(statement: Statement) -> list[ClaimMatch]:
+    try:
+        return statement_matches(statement=statement)
+    except ModelArtefactError:
+        # The encoder's files are missing or damaged: the panel works without matches
+        # (the failure is logged).
+        logger.exception("claim matching is unavailable")
+        return []
 
 
 def _panel_conflict(exc: VerdictConflict) -> PanelConflict:

@@ -186,7 +186,11 @@ def statement_for_panel(*, statement_id: int) -> Statement | None:
     """One statement with its verdict, the verdict's sources and its last editor."""
     return (
         Statement.objects.select_related(
-            "article", "assignee", "verdict__last_edited_by", "verdict__author"
+            "article",
+            "assignee",
+            "verdict__last_edited_by",
+            "verdict__author",
+            "verdict__reused_from__statement",
         )
         .prefetch_related("verdict__sources")
         .filter(pk=statement_id)

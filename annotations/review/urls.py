@@ -31,6 +31,11 @@ urlpatterns = [
         name="verdict_save",
     ),
     path(
+        "statements/<int:pk>/reuse/",
+        views.VerdictReuseView.as_view(),
+        name="verdict_reuse",
+    ),
+    path(
         "statements/<int:pk>/dismiss/",
         views.StatementDismissView.as_view(),
         name="statement_dismiss",

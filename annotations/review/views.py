@@ -40,6 +40,7 @@ from annotations.review.forms import (
     verdict_input_validate,
 )
 from annotations.review.layout import statement_mentions
+from annotations.review.matches import verdict_reuse
 from annotations.review.panel import review_panel_get
 from annotations.review.responses import (
     PAGE_TEMPLATE,
@@ -215,6 +216,22 @@ class StatementRestoreView(DeskRoleRequiredMixin, View):
         except DomainError as exc:
             return panel_response(request, statement, status=error_status(exc), error=exc.message)
         return panel_response(request, statement_or_404(pk), notice="Restored.")
+
+
+class VerdictReuseView(DeskRoleRequiredMixin, View):
+    """Start the verdict from a published one the statement resembles ("checked before")."""
+
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        statement = statement_or_404(pk)
+        published_id = int_or_none(request.POST.get("published"))
+        try:
+            if published_id is None:
+                raise InvalidInput("Choose a published verdict to reuse.")
+            verdict_reuse(statement_id=pk, user=request.user, published_id=published_id)
+        except DomainError as exc:
+            return panel_response(request, statement, status=error_status(exc), error=exc.message)
+        notice = "Draft started from the published verdict: check it, then submit."
+        return panel_response(request, statement_or_404(pk), notice=notice)
 
 
 class StatementAssignView(DeskRoleRequiredMixin, View):

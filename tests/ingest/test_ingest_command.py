@@ -113,3 +113,25 @@ def test_the_command_line_exits_non_zero_with_the_error_on_one_stderr_line(tmp_p
     assert result.stderr.strip().splitlines() == [
         f"CommandError: {tmp_path / 'missing.txt'}: no such file"
     ]
+
+
+def test_json_output_lists_the_published_verdicts_each_statement_resembles(tmp_path):
+    from tests.factories import PublishedVerdictFactory
+
+    (sample,) = run_ingest(str(SAMPLE_PATH))
+    money = next(s for s in sample["statements"] if "€210 billion" in s["text"])
+    published = PublishedVerdictFactory(
+        statement=Statement.objects.get(pk=money["id"]), rating="half_true"
+    )
+    assert money["matches"] == []  # nothing was published when it was ingested
+
+    later = tmp_path / "later.txt"
+    later.write_text("Frozen assets\nEurope holds €210bn of frozen Russian central bank money.\n")
+    (article,) = run_ingest(str(later))
+    (statement,) = article["statements"]
+    (match,) = statement["matches"]
+    assert (match["claimreview"], match["rating"]) == (published.pk, "half_true")
+    assert 0.6 <= match["score"] <= 1.0
+    # Re-printing the sample: its own verdict is never a match of itself.
+    (again,) = run_ingest(str(SAMPLE_PATH))
+    assert next(s for s in again["statements"] if s["id"] == money["id"])["matches"] == []

@@ -18,6 +18,7 @@ from annotations.ingest.services import (
 )
 from annotations.management.base import DatabaseCommand, database_ready_check
 from annotations.models import Article, TaggingJob
+from annotations.review.matches import statements_matches
 from annotations.review.selectors import article_as_dict
 
 
@@ -85,6 +86,14 @@ class Command(DatabaseCommand):
         self, article: Article, *, created: bool, as_json: bool, with_entities: bool
     ) -> None:
         data = article_as_dict(article=article, with_entities=with_entities)
+        statements = list(article.statements.order_by("start", "end"))
+        matches = statements_matches(statements=statements)
+        for item in data["statements"]:
+            # "Checked before": published verdicts each statement resembles, best first.
+            item["matches"] = [
+                {"claimreview": m.published.pk, "score": m.score, "rating": m.published.rating}
+                for m in matches.get(item["id"], [])
+            ]
         if as_json:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
@@ -99,6 +108,11 @@ class Command(DatabaseCommand):
             self.stdout.write(f"  [{s['score']:.2f}] {s['text']}")
             if figures:
                 self.stdout.write(f"         figures: {figures}")
+            for m in s["matches"]:
+                self.stdout.write(
+                    f"         checked before: ClaimReview {m['claimreview']}"
+                    f" ({m['rating']}, similarity {m['score']:.2f})"
+                )
         if "entities" in data:
             names = sorted({f"{e['entity']} ({e['label']})" for e in data["entities"]})
             self.stdout.write(f"  entities: {', '.join(names) or 'none'}")

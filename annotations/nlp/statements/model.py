@@ -32,10 +32,13 @@ __all__ = [
     "MODEL_DIR",
     "CheckworthinessModel",
     "ModelArtefactError",
+    "artefact_config_read",
+    "artefact_file_checked",
     "checkworthiness_model_get",
     "checkworthiness_model_load",
     "checkworthiness_scores",
     "file_sha256",
+    "onnx_session_open",
 ]
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "checkworthiness"
@@ -62,18 +65,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _config_read(directory: Path) -> dict[str, Any]:
+ARTEFACT_KEYS = ("threshold", "max_length", "model_sha256", "tokenizer_sha256")
+
+
+def artefact_config_read(directory: Path) -> dict[str, Any]:
+    """A shipped model's config.json, with the keys every loader needs (the sentence
+    encoder of annotations.nlp.encoder is checked the same way)."""
     try:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelArtefactError(f"{directory}/config.json: {exc}") from exc
-    for key in ("threshold", "max_length", "model_sha256", "tokenizer_sha256"):
+    for key in ARTEFACT_KEYS:
         if key not in config:
             raise ModelArtefactError(f"{directory}/config.json has no {key!r}")
     return config
 
 
-def _file_checked(directory: Path, name: str, expected: str) -> Path:
+def artefact_file_checked(directory: Path, name: str, expected: str) -> Path:
+    """The path of a shipped file whose sha256 is the one config.json names."""
     path = directory / name
     if not path.is_file():
         raise ModelArtefactError(f"{path} is missing (run `make train`, or check out the file)")
@@ -91,32 +100,37 @@ def checkworthiness_model_load(
 ) -> CheckworthinessModel:
     """Load and verify the artefact. One intra-op thread by default: a worker process
     scores one article at a time, and parallelism comes from running more workers."""
-    import onnxruntime  # here, not at the top: only processes that score pay for it
-    from tokenizers import Tokenizer
+    from tokenizers import Tokenizer  # here, not at the top: only processes that score pay
 
-    config = _config_read(directory)
-    model_path = _file_checked(directory, "model.onnx", config["model_sha256"])
-    tokenizer_path = _file_checked(directory, "tokenizer.json", config["tokenizer_sha256"])
+    config = artefact_config_read(directory)
+    model_path = artefact_file_checked(directory, "model.onnx", config["model_sha256"])
+    tokenizer_path = artefact_file_checked(directory, "tokenizer.json", config["tokenizer_sha256"])
 
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.enable_truncation(max_length=int(config["max_length"]))
     tokenizer.no_padding()  # one sentence at a time: padding would only move its score
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    try:
-        session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as exc:  # onnxruntime raises its own untyped errors
-        raise ModelArtefactError(f"{model_path}: {exc}") from exc
     return CheckworthinessModel(
-        session=session,
+        session=onnx_session_open(model_path, threads=threads),
         tokenizer=tokenizer,
         threshold=float(config["threshold"]),
         version=config["model_sha256"][:12],
     )
+
+
+def onnx_session_open(model_path: Path, *, threads: int) -> InferenceSession:
+    """A CPU session on a verified model file, with ``threads`` intra-op threads."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        return onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelArtefactError(f"{model_path}: {exc}") from exc
 
 
 @functools.cache

@@ -8,6 +8,7 @@ so the two cannot drift).
 """
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from annotations.ingest.services import TITLE_MAX_CHARS
@@ -159,6 +160,33 @@ class ClaimReviewFilterSerializer(ExportFilterSerializer):
 
 
 # --- Errors ---------------------------------------------------------------------------
+
+
+class RelatedClaimReviewSerializer(serializers.Serializer):
+    """A published verdict on a claim that resembles this one ("checked before")."""
+
+    claimreview = serializers.IntegerField(
+        source="published.pk", help_text="The id of the related ClaimReview."
+    )
+    url = serializers.SerializerMethodField(help_text="Its API address.")
+    score = serializers.FloatField(
+        help_text="Similarity, 0 to 1: the cosine of the claims' sentence vectors, lowered "
+        "when both state figures and share none. Only scores at or above the site's "
+        "threshold are listed."
+    )
+    rating = serializers.CharField(source="published.rating")
+    claimReviewed = serializers.CharField(
+        source="published.statement.text", help_text="The related claim's sentence."
+    )
+
+    def get_url(self, match) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api_claimreview", args=[match.published.pk])
+        )
+
+
+class RelatedClaimReviewsSerializer(serializers.Serializer):
+    results = RelatedClaimReviewSerializer(many=True)
 
 
 class ErrorSerializer(serializers.Serializer):

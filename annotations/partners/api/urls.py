@@ -21,6 +21,11 @@ urlpatterns = [
         public(views.ClaimReviewDetailView.as_view()),
         name="api_claimreview",
     ),
+    path(
+        "v1/claimreviews/<int:pk>/related/",
+        public(views.ClaimReviewRelatedView.as_view()),
+        name="api_claimreview_related",
+    ),
     path("v1/articles/", public(views.ArticleListView.as_view()), name="api_articles"),
     path("v1/articles/<int:pk>/", public(views.ArticleDetailView.as_view()), name="api_article"),
     path(

@@ -35,6 +35,7 @@ from annotations.publishing.selectors import (
     claimreview_list,
     published_public_get,
 )
+from annotations.review.matches import statement_matches
 
 CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
     component_name="ClaimReviewOrTombstone",
@@ -146,6 +147,26 @@ class ClaimReviewDetailView(APIView):
         if published is None:
             raise NotFound("No published verdict with this id.")
         return Response(s.ClaimReviewSerializer(published).data)
+
+
+class ClaimReviewRelatedView(APIView):
+    @extend_schema(
+        operation_id="claimreviews_related",
+        parameters=[RETRY_AFTER],
+        responses={200: s.RelatedClaimReviewsSerializer, **error_responses(404)},
+        description=(
+            "Published verdicts on claims that resemble this one, best first (at most 3): "
+            "the same claim checked before, in other words, by sentence embeddings "
+            "(all-MiniLM-L6-v2) with a figure check. A withdrawn verdict has none."
+        ),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        published = published_public_get(published_id=pk)
+        if published is None:
+            raise NotFound("No published verdict with this id.")
+        matches = [] if published.is_withdrawn else statement_matches(statement=published.statement)
+        data = s.RelatedClaimReviewsSerializer({"results": matches}, context={"request": request})
+        return Response(data.data)
 
 
 class ArticleListView(ListAPIView):
