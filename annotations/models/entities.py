@@ -168,3 +168,22 @@ def statement_mentions_q(*, start: int | Combinable, end: int | Combinable) -> Q
 
 def mention_in_statement(mention: EntityMention, *, start: int, end: int) -> bool:
     return not mention.removed and start <= mention.start and mention.end <= end
+
+
+class EntityMerge(models.Model):
+    """The history of an editor's merge of two entities that are one: the merged entity
+    is gone (its mentions and aliases now belong to ``into``), so its name and id are
+    kept here. Append-only, like the statements' history."""
+
+    merged_name = models.CharField(max_length=300)
+    merged_id = models.PositiveBigIntegerField(help_text="The id the merged entity had.")
+    into = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="merges")
+    mentions_moved = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.into_id}"

@@ -38,9 +38,10 @@ def claimreview_list(
     verdict: str | None = None,
     article: int | None = None,
     entity: int | str | None = None,
+    claimant: str | None = None,
 ) -> QuerySet[PublishedVerdict]:
     """``entity``: a canonical entity's id, or its name in any case (as text, digits are
-    tried as both)."""
+    tried as both); ``claimant``: the published claimant's name, any case."""
     qs = published_settled().select_related("statement__article")
     if updated_since is not None:
         qs = qs.filter(modified_at__gte=updated_since)
@@ -57,6 +58,9 @@ def claimreview_list(
             entity__in=_entities_named(entity),
         )
         qs = qs.filter(Exists(in_statement))
+    if claimant:
+        # The name as published (the frozen document), so partners filter by what they got.
+        qs = qs.filter(document__itemReviewed__author__name__iexact=claimant.strip())
     return qs.order_by("modified_at", "id")
 
 

@@ -157,6 +157,15 @@ class ClaimReviewFilterSerializer(ExportFilterSerializer):
         help_text="A canonical entity's id, or its name (any case): verdicts on statements "
         "that mention it.",
     )
+    claimant = StrictCharField(
+        required=False,
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL_PATTERN,
+        pattern_message="A claimant's name (without NUL characters).",
+        help_text="The claimant's name (any case), as in `itemReviewed.author.name`: the "
+        "claimant's record.",
+    )
 
 
 # --- Errors ---------------------------------------------------------------------------

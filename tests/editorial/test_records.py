@@ -1,0 +1,126 @@
+"""Entity and claimant records across articles, and editors' merges of entities."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.core.errors import Forbidden, InvalidInput
+from annotations.editorial.records import entity_merge
+from annotations.models import Entity, EntityAlias, EntityMention, EntityMerge
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    EntityAliasFactory,
+    EntityFactory,
+    EntityMentionFactory,
+    PublishedVerdictFactory,
+    ReviewerFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _said(text, speaker, entity=None, phrase=None, **published):
+    article = ArticleFactory(body=f"{text}\nMore.")
+    statement = StatementFactory(article=article, phrase=text, speaker=speaker)
+    if entity is not None:
+        EntityMentionFactory(article=article, entity=entity, phrase=phrase, label=entity.label)
+    if published:
+        PublishedVerdictFactory(statement=statement, **published)
+    return statement
+
+
+def test_a_claimants_record_lists_what_they_said_everywhere_with_counts_by_rating(client):
+    _said("Anna Berg said schools get 12% more.", "Anna Berg", rating="false")
+    _said("Anna Berg said rents doubled in 5 years.", "anna berg", rating="false")
+    _said("Anna Berg said the tram costs €300m.", "Anna Berg", rating="true")
+    _said("Anna Berg said 3 parks will open.", "Anna Berg")
+    _said("Tom Havel said buses lost 15%.", "Tom Havel", rating="true")
+    client.force_login(ReviewerFactory())
+    response = client.get(reverse("claimant_record"), {"name": "ANNA BERG"})
+    assert response.status_code == 200
+    record = response.context["record"]
+    assert record.total == 4 and record.published == 3
+    assert record.by_rating == [("true", "True", 1), ("false", "False", 2)]
+    assert "Tom Havel said" not in response.content.decode()
+    assert client.get(reverse("claimant_record")).status_code == 404
+
+
+def test_an_entitys_record_finds_the_statements_that_mention_it_in_every_article(
+    client, django_assert_max_num_queries
+):
+    eu = EntityFactory(name="European Union", label="ORG")
+    _said("The EU froze €210 billion.", "", entity=eu, phrase="EU", rating="half_true")
+    _said("The EU has 27 members.", "", entity=eu, phrase="EU")
+    _said("Belgium holds 90% of the assets.", "")
+    client.force_login(ReviewerFactory())
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("entity_record", args=[eu.pk]))
+    record = response.context["record"]
+    assert [s.text for s in record.statements] == [
+        "The EU has 27 members.",
+        "The EU froze €210 billion.",
+    ]
+    assert record.by_rating == [("half_true", "Half true", 1)]
+    assert response.context["can_merge"] is False
+
+
+def test_an_editor_merges_two_entities_that_are_one_and_the_history_keeps_it(client):
+    full = EntityFactory(name="Volodymyr Zelenskyy", label="PERSON")
+    short = EntityFactory(name="Zelenskyy", label="PERSON")
+    EntityAliasFactory(entity=short, label="PERSON", key="zelenskyy")
+    EntityAliasFactory(entity=full, label="PERSON", key="zelenskyy-dup")
+    _said("Zelenskyy said 34 countries met.", "", entity=short, phrase="Zelenskyy")
+    _said("Volodymyr Zelenskyy said 26 will help.", "", entity=full, phrase="Volodymyr Zelenskyy")
+    editor = EditorFactory()
+    client.force_login(editor)
+    response = client.post(reverse("entity_record", args=[short.pk]), {"into": full.pk})
+    assert response.status_code == 302 and response.url == reverse("entity_record", args=[full.pk])
+    assert not Entity.objects.filter(pk=short.pk).exists()
+    assert EntityMention.objects.filter(entity=full).count() == 2
+    assert set(EntityAlias.objects.filter(entity=full).values_list("key", flat=True)) == {
+        "zelenskyy",
+        "zelenskyy-dup",
+    }
+    merge = EntityMerge.objects.get()
+    assert (merge.merged_name, merge.into_id, merge.mentions_moved, merge.actor_id) == (
+        "Zelenskyy",
+        full.pk,
+        1,
+        editor.pk,
+    )
+    page = client.get(reverse("entity_record", args=[full.pk]))
+    assert page.context["record"].total == 2
+    assert "Merged “Zelenskyy” in" in page.content.decode()
+    # The old address leads to the entity it became.
+    old = client.get(reverse("entity_record", args=[short.pk]))
+    assert old.status_code == 302 and old.url == reverse("entity_record", args=[full.pk])
+
+
+def test_merging_is_for_editors_and_entities_with_the_same_label():
+    person = EntityFactory(name="Rotterdam", label="PERSON")
+    place = EntityFactory(name="Rotterdam", label="GPE")
+    with pytest.raises(Forbidden):
+        entity_merge(entity_id=person.pk, into_id=place.pk, user=ReviewerFactory())
+    with pytest.raises(InvalidInput, match="same label"):
+        entity_merge(entity_id=person.pk, into_id=place.pk, user=EditorFactory())
+    with pytest.raises(InvalidInput):
+        entity_merge(entity_id=person.pk, into_id=person.pk, user=EditorFactory())
+    assert Entity.objects.count() == 2 and not EntityMerge.objects.exists()
+
+
+def test_partners_filter_claimreviews_by_claimant(settings):
+    from rest_framework.test import APIClient
+
+    from annotations.partners.tokens import partner_token_create
+
+    settings.API_SYNC_LAG_SECONDS = 0
+    berg = _said("Anna Berg said schools get 12% more.", "Anna Berg", rating="false")
+    _said("Tom Havel said buses lost 15%.", "Tom Havel", rating="true")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token_create(name='P').secret}")
+    response = api.get(reverse("api_claimreviews"), {"claimant": "anna berg"})
+    assert response.status_code == 200
+    (item,) = response.json()["results"]
+    assert item["itemReviewed"]["author"]["name"] == "Anna Berg"
+    assert item["url"].endswith(f"/verdicts/{berg.published.pk}/")
