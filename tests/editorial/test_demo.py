@@ -48,7 +48,7 @@ def test_the_demo_reviewer_has_assignments_a_draft_and_a_returned_verdict_with_i
     html = logged_in("reviewer", passwords).get(reverse("queue")).content.decode()
     assert "Nothing is assigned to you" not in html
     assert "Returned by editor:</strong> Cite the 2019 budget itself" in html
-    assert html.count('class="badge review-not_started"') == 4
+    assert html.count('class="badge review-not_started"') == 5
     assert html.count('class="badge review-draft"') == 1
     assert "€210 bi" in html  # the sample article's statements are assigned, not reviewed
 
@@ -87,7 +87,7 @@ def test_loading_the_demo_again_does_nothing_twice():
         ReviewEvent.objects.count(),
         PublishedVerdict.objects.count(),
     ) == counts
-    assert Statement.objects.filter(assignee__username="reviewer").count() == 4
+    assert Statement.objects.filter(assignee__username="reviewer").count() == 5
 
 
 def test_a_sample_loaded_before_it_had_a_title_gets_it_and_keeps_a_title_someone_gave_it():
@@ -102,3 +102,13 @@ def test_a_sample_loaded_before_it_had_a_title_gets_it_and_keeps_a_title_someone
     load_demo()
     sample.refresh_from_db()
     assert sample.title == "Our own title"
+
+
+def test_the_demo_shows_a_claim_checked_before():
+    passwords = load_demo()
+    repeated = Statement.objects.get(text__startswith="Riverton gained 3,400 residents")
+    published = PublishedVerdict.objects.get(statement__text__contains="grew by 3,400 people")
+    client = logged_in("reviewer", passwords)
+    url = reverse("statement_panel", args=[repeated.pk])
+    html = client.get(url, HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert "Checked before" in html and f"/verdicts/{published.pk}/" in html
