@@ -133,6 +133,13 @@ def test_choosing_a_statement_on_a_phone_opens_its_panel_as_a_sheet_below_it(
     expect(panel).to_be_hidden()
     expect(button).to_be_focused()
 
+    # Opened from a link (?s=, as from My queue), the action bar is on screen at once.
+    open_article(page, article, statement)
+    submit = panel.get_by_role("button", name="Submit for approval")
+    expect(submit).to_be_visible()
+    box = submit.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], box
+
 
 def _first_letter_box(page, statement_id):
     return page.evaluate(
