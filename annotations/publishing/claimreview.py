@@ -9,8 +9,8 @@ False 1. Misleading and Unverifiable are not points on that scale: their ``revie
 has ``alternateName`` only, no ``ratingValue``, as Google's fact-check guidance allows.
 
 The claimant (``itemReviewed.author``) is a Person or an Organization: see
-``claimant_type``. The public verdict page embeds the same document as JSON-LD
-(``claimreview_jsonld``).
+``nlp.statements.claimant_type``. The public verdict page embeds the same document as
+JSON-LD (``claimreview_jsonld``).
 """
 
 from collections.abc import Callable, Collection
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.models import Article, PublishedVerdict, Statement, Verdict
-from annotations.nlp.lexicon import lexicon_words
+from annotations.nlp.statements import claimant_type
 
 Rating = Verdict.Rating
 RATING_VALUES: dict[str, int] = {
@@ -69,40 +69,6 @@ def review_rating(rating: str) -> dict[str, Any]:
     if rating in RATING_VALUES:
         data.update(ratingValue=RATING_VALUES[rating], bestRating=5, worstRating=1)
     return data
-
-
-# --- The claimant: a Person or an Organization -----------------------------------------
-
-# Entity labels (spaCy's) of a tagged mention named like the speaker, and what they make it.
-ORGANIZATION_LABELS = frozenset({"ORG", "GPE", "NORP"})
-PERSON_LABELS = frozenset({"PERSON"})
-# Words only bodies carry in their names ("Statistics Netherlands", "Ministry of
-# Finance"): the tagger's own list (nlp/lexicon/organisation_words.txt), lowercase.
-ORGANIZATION_WORDS = lexicon_words("organisation_words")
-
-
-def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
-    """The schema.org type of who made the claim: "Person" or "Organization".
-
-    ``labels`` are the entity labels of the article's tagged mentions named like the
-    speaker (publishing.selectors.claimant_labels). They decide when they can: more
-    organisation mentions (ORG, GPE, NORP) than person mentions (PERSON) make an
-    Organization, more person mentions a Person. Where they cannot (no tagged mention of
-    that name, or a tie), a rule on the name itself: a single all-capitals word (an
-    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS, the list the tagger
-    labels organisations by ("Statistics Netherlands", "Ministry of Finance"), is an
-    Organization; any other name a Person.
-    """
-    organisations = sum(1 for label in labels if label in ORGANIZATION_LABELS)
-    persons = sum(1 for label in labels if label in PERSON_LABELS)
-    if organisations != persons:
-        return "Organization" if organisations > persons else "Person"
-    words = speaker.replace("-", " ").split()
-    if len(words) == 1 and len(speaker) > 1 and speaker.isupper():
-        return "Organization"
-    if any(word.strip(".,’'()").lower() in ORGANIZATION_WORDS for word in words):
-        return "Organization"
-    return "Person"
 
 
 def claimreview_build(

@@ -11,8 +11,9 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from annotations.models import PublishedVerdict, Verdict
+from annotations.nlp.statements import claimant_type
 from annotations.partners.tokens import partner_token_create
-from annotations.publishing.claimreview import claimant_type, claimreview_build
+from annotations.publishing.claimreview import claimreview_build
 from annotations.publishing.services import claimreviews_refresh
 from tests.factories import (
     ArticleFactory,
