@@ -13,14 +13,19 @@ from annotations.models.entities import (
 from annotations.models.partners import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
 from annotations.models.publishing import PublishedVerdict
 from annotations.models.review import (
+    CLAIM_SUMMARY_MAX_CHARS,
+    SPEAKER_MAX_CHARS,
     AppendOnlyQuerySet,
     HistoryIsAppendOnly,
     ReviewEvent,
+    SpeakerType,
     Verdict,
     VerdictSource,
 )
 
 __all__ = [
+    "CLAIM_SUMMARY_MAX_CHARS",
+    "SPEAKER_MAX_CHARS",
     "AppendOnlyQuerySet",
     "Article",
     "Entity",
@@ -32,6 +37,7 @@ __all__ = [
     "PartnerToken",
     "PublishedVerdict",
     "ReviewEvent",
+    "SpeakerType",
     "Statement",
     "TaggingJob",
     "Verdict",

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from annotations.models import Article, PublishedVerdict, Statement, Verdict
+from annotations.models import Article, PublishedVerdict, SpeakerType, Statement, Verdict
 from annotations.nlp.statements import claimant_type
 
 Rating = Verdict.Rating
@@ -78,8 +78,11 @@ def claimreview_build(
     claimant_labels: Collection[str] = (),
 ) -> dict[str, Any]:
     """The ClaimReview JSON-LD object. ``published`` must come with
-    ``select_related("statement__article")`` (no query is made here); ``claimant_labels``
-    are the labels of the tagged entities named like the speaker (see ``claimant_type``)."""
+    ``select_related("statement__article")`` (no query is made here). ``claimReviewed`` is
+    the approved claim summary, else the sentence; the claimant is the approved speaker
+    with the type chosen for it. ``claimant_labels`` are the labels of the tagged
+    entities named like the speaker, for a speaker without a type (see
+    ``claimant_type``)."""
     site = site or site_current()
     statement = published.statement
     article = statement.article
@@ -91,10 +94,12 @@ def claimreview_build(
     if article.publisher:
         appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
     claim: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if statement.speaker:
+    if published.speaker:
         claim["author"] = {
-            "@type": claimant_type(speaker=statement.speaker, labels=claimant_labels),
-            "name": statement.speaker,
+            # Approved with the verdict; a verdict from before types were chosen has none.
+            "@type": published.speaker_type
+            or claimant_type(speaker=published.speaker, labels=claimant_labels),
+            "name": published.speaker,
         }
     if article.published_on:
         claim["datePublished"] = article.published_on.isoformat()
@@ -104,7 +109,8 @@ def claimreview_build(
         "@type": "ClaimReview",
         "id": published.pk,
         "url": verdict_url(published, site=site),
-        "claimReviewed": statement.text,
+        # The reviewer's summary when there is one; the sentence is kept in the article.
+        "claimReviewed": published.claim_summary or statement.text,
         "datePublished": _iso(published.first_published_at),
         "dateModified": _iso(published.modified_at),
         "author": {
@@ -236,6 +242,9 @@ def claimreview_example_published() -> PublishedVerdict:
     return PublishedVerdict(
         pk=7,
         statement=statement,
+        claim_summary="The EU holds €210 billion of Russia's central bank assets.",
+        speaker="European Commission",
+        speaker_type=SpeakerType.ORGANIZATION,
         rating=Rating.MOSTLY_TRUE,
         explanation="The Commission's figure is €210 billion; most is held in Belgium.",
         sources=[{"url": "https://ec.europa.eu/"}],
