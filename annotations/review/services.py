@@ -179,7 +179,9 @@ def claim_changes_describe(*, before: ClaimInput, after: ClaimInput) -> str:
         if not after.summary:
             words.append("Claim summary removed: the sentence itself is reviewed.")
         else:
-            words.append(f"Claim as reviewed: “{after.summary}”.")
+            # No full stop after a summary that ends a sentence itself.
+            end = "" if after.summary[-1] in ".!?…" else "."
+            words.append(f"Claim as reviewed: “{after.summary}”{end}")
     if before.speaker != after.speaker:
         if not after.speaker:
             words.append(f"Speaker “{before.speaker}” removed: no speaker named.")

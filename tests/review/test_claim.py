@@ -138,7 +138,7 @@ def test_the_history_says_in_plain_words_how_the_claim_and_speaker_changed(state
         .values_list("note", flat=True)
     )
     assert notes == [
-        f"Claim as reviewed: “{SUMMARY}”. Speaker corrected from “Rutte” to “Mark Rutte” (person).",
+        f"Claim as reviewed: “{SUMMARY}” Speaker corrected from “Rutte” to “Mark Rutte” (person).",
         "Mark Rutte is now typed as organization.",
         "Claim summary removed: the sentence itself is reviewed.",
         "",
