@@ -88,8 +88,11 @@ class VerdictForm(forms.Form):
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=ACTIONS, required=False)
 
-    def claim(self) -> ClaimInput:
-        """The claim as reviewed, from a valid form."""
+    def claim(self) -> ClaimInput | None:
+        """The claim as reviewed, from a valid form; None (keep it as saved) when none of
+        its fields was sent, say by a page loaded before they existed."""
+        if not any(name in self.data for name in CLAIM_FIELDS):
+            return None
         return ClaimInput(
             summary=self.cleaned_data["claim_summary"],
             speaker=self.cleaned_data["speaker"],

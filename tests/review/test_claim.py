@@ -194,3 +194,22 @@ def test_the_panel_saves_the_claim_with_the_draft_and_shows_errors_beside_the_fi
         "Organization",
     )
     assert f">\n{SUMMARY}</textarea>" in saved.content.decode()
+
+
+def test_a_save_from_a_page_without_the_claim_fields_keeps_the_claim(client, statement):
+    rita = ReviewerFactory()
+    save(statement, rita, claim=ClaimInput(summary=SUMMARY, speaker="Mark Rutte"))
+    client.force_login(rita)
+    data = {
+        "rating": "false",
+        "explanation": "Second take.",
+        "base_version": 1,
+        "action": "save",
+        "sources-TOTAL_FORMS": 0,
+        "sources-INITIAL_FORMS": 0,
+    }
+    assert (
+        client.post(reverse("verdict_save", args=[statement.pk]), data, **SCRIPT).status_code == 200
+    )
+    verdict = Statement.objects.select_related("verdict").get(pk=statement.pk).verdict
+    assert (verdict.version, verdict.claim_summary, verdict.speaker) == (2, SUMMARY, "Mark Rutte")
