@@ -190,8 +190,8 @@ class VerdictSourceFactory(DjangoModelFactory):
 class SubmittedVerdictFactory(factory.Factory):
     """A verdict a reviewer has submitted for approval, the way the desk does it: with a
     source, through review.services.verdict_save (history and versions are real). Pass
-    ``statement``, ``rating``, ``explanation``, ``reviewer`` or ``phrase`` (the statement's
-    text in a new article)."""
+    ``statement``, ``rating``, ``explanation``, ``reviewer``, ``claim`` (a
+    review.services.ClaimInput) or ``phrase`` (the statement's text in a new article)."""
 
     class Meta:
         model = Verdict
@@ -202,6 +202,7 @@ class SubmittedVerdictFactory(factory.Factory):
     explanation = "The treasury's own figure is 9%."
     source_url = "https://example.org/treasury"
     reviewer = None
+    claim = None
 
     @classmethod
     def _create(cls, model_class, **kw):
@@ -219,6 +220,7 @@ class SubmittedVerdictFactory(factory.Factory):
             sources=[SourceInput(url=kw["source_url"], title="Treasury report")],
             base_version=version,
             submit=True,
+            claim=kw["claim"],
         )
 
 

@@ -18,11 +18,19 @@ class VerdictChanges:
     explanation_changed: bool
     sources_added: list[dict]
     sources_removed: list[dict]
+    # (published, proposed) when they differ; a speaker as "Name (Type)", "" for none.
+    claim_summary: tuple[str, str] | None = None
+    speaker: tuple[str, str] | None = None
 
     @property
     def any(self) -> bool:
         return bool(
-            self.rating or self.explanation_changed or self.sources_added or self.sources_removed
+            self.rating
+            or self.explanation_changed
+            or self.sources_added
+            or self.sources_removed
+            or self.claim_summary
+            or self.speaker
         )
 
 
@@ -49,11 +57,17 @@ def verdict_changes(
     rating: str,
     explanation: str,
     sources: list[dict],
+    published_claim: tuple[str, str] = ("", ""),
+    claim: tuple[str, str] = ("", ""),
 ) -> VerdictChanges:
-    """Ratings are passed as display labels; sources as dicts with at least "url"."""
+    """Ratings are passed as display labels; sources as dicts with at least "url"; the
+    claims as (summary, speaker), the speaker written "Name (Type)"."""
     old_urls = {s["url"] for s in published_sources}
     new_urls = {s["url"] for s in sources}
+    (old_summary, old_speaker), (summary, speaker) = published_claim, claim
     return VerdictChanges(
+        claim_summary=(old_summary, summary) if old_summary != summary else None,
+        speaker=(old_speaker, speaker) if old_speaker != speaker else None,
         rating=(published_rating, rating) if published_rating != rating else None,
         explanation=text_diff(published_explanation, explanation),
         explanation_changed=published_explanation != explanation,

@@ -2,9 +2,9 @@
 a canonical entity, or that a claimant said, with its verdict and a count by rating; and
 the editors' merge of two entities that are one.
 
-A claimant is a speaker's name as statements carry it (case-insensitive), not a row of its
-own: the same person is found under one spelling, and the link from a statement's
-speaker goes straight to the record.
+A claimant is a speaker's name as statements carry it (case-insensitive; the reviewer's
+corrected speaker where a verdict has one), not a row of its own: the same person is found
+under one spelling, and the link from a statement's speaker goes straight to the record.
 """
 
 from __future__ import annotations
@@ -81,7 +81,12 @@ def entity_record(*, entity_id: int) -> tuple[Entity, Record, list[EntityMerge]]
 
 
 def claimant_statements(*, name: str) -> QuerySet[Statement]:
-    return Statement.objects.filter(Q(speaker__iexact=name.strip()))
+    """The reviewer's speaker where there is a verdict (it may correct the detected one),
+    else the detected speaker."""
+    name = name.strip()
+    return Statement.objects.filter(
+        Q(verdict__speaker__iexact=name) | Q(verdict__isnull=True, speaker__iexact=name)
+    )
 
 
 def claimant_record(*, name: str) -> Record:

@@ -54,6 +54,8 @@ def verdict_approve(*, statement_id: int, user: User, base_version: int) -> Publ
             published.correction_count += 1
         published.rating = verdict.rating
         published.explanation = verdict.explanation
+        published.claim_summary = verdict.claim_summary
+        published.speaker, published.speaker_type = verdict.speaker, verdict.speaker_type
         published.sources = snapshot["sources"]
         published.verdict_version = verdict.version
         published.reviewer = verdict.last_edited_by

@@ -102,7 +102,15 @@ def _changes(statement: Statement, verdict: Verdict | None):
         rating=labels.get(verdict.rating, verdict.rating),
         explanation=verdict.explanation,
         sources=[{"url": s.url, "title": s.title} for s in verdict.sources.all()],
+        published_claim=_claim(published),
+        claim=_claim(verdict),
     )
+
+
+def _claim(v: Verdict | PublishedVerdict) -> tuple[str, str]:
+    """(summary, speaker) of a verdict or its published copy, for the diff."""
+    speaker = f"{v.speaker} ({v.get_speaker_type_display()})" if v.speaker_type else v.speaker
+    return v.claim_summary, speaker
 
 
 def _approval_context(request: AuthenticatedRequest, statement: Statement, **extra) -> dict:

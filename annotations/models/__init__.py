@@ -15,14 +15,19 @@ from annotations.models.matching import StatementEmbedding
 from annotations.models.partners import Partner, PartnerToken, WebhookAttempt, WebhookDelivery
 from annotations.models.publishing import PublishedVerdict
 from annotations.models.review import (
+    CLAIM_SUMMARY_MAX_CHARS,
+    SPEAKER_MAX_CHARS,
     AppendOnlyQuerySet,
     HistoryIsAppendOnly,
     ReviewEvent,
+    SpeakerType,
     Verdict,
     VerdictSource,
 )
 
 __all__ = [
+    "CLAIM_SUMMARY_MAX_CHARS",
+    "SPEAKER_MAX_CHARS",
     "AppendOnlyQuerySet",
     "Article",
     "Entity",
@@ -35,6 +40,7 @@ __all__ = [
     "PartnerToken",
     "PublishedVerdict",
     "ReviewEvent",
+    "SpeakerType",
     "Statement",
     "StatementEmbedding",
     "TaggingJob",

@@ -4,7 +4,12 @@ from django.conf import settings
 from django.db import models
 
 from annotations.models.articles import Statement
-from annotations.models.review import Verdict
+from annotations.models.review import (
+    CLAIM_SUMMARY_MAX_CHARS,
+    SPEAKER_MAX_CHARS,
+    SpeakerType,
+    Verdict,
+)
 
 
 class PublishedVerdict(models.Model):
@@ -18,6 +23,9 @@ class PublishedVerdict(models.Model):
     statement = models.OneToOneField(Statement, on_delete=models.PROTECT, related_name="published")
     rating = models.CharField(max_length=20, choices=Verdict.Rating.choices)
     explanation = models.TextField()
+    claim_summary = models.CharField(max_length=CLAIM_SUMMARY_MAX_CHARS, blank=True)
+    speaker = models.CharField(max_length=SPEAKER_MAX_CHARS, blank=True)
+    speaker_type = models.CharField(max_length=12, choices=SpeakerType.choices, blank=True)
     sources = models.JSONField(default=list)
     verdict_version = models.PositiveIntegerField()
     reviewer = models.ForeignKey(

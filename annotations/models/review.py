@@ -26,8 +26,24 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise HistoryIsAppendOnly("History entries cannot be deleted.")
 
 
+class SpeakerType(models.TextChoices):
+    """What kind of speaker made the claim; the values are schema.org's types."""
+
+    PERSON = "Person", "Person"
+    ORGANIZATION = "Organization", "Organization"
+
+
+CLAIM_SUMMARY_MAX_CHARS = 500
+SPEAKER_MAX_CHARS = 200  # as Statement.speaker
+
+
 class Verdict(models.Model):
-    """The reviewer's verdict on one statement: rating, explanation and sources.
+    """The reviewer's verdict on one statement: rating, explanation and sources, and the
+    claim as reviewed (a short summary and who made it).
+
+    The statement's sentence, offsets and detected speaker are never changed: the summary
+    and the corrected speaker live here, so they are versioned and approved (four eyes)
+    with the rest of the verdict.
 
     ``version`` grows by one on every save; a save must name the version it started from,
     so two people editing at once get a conflict instead of a silent overwrite.
@@ -46,6 +62,12 @@ class Verdict(models.Model):
     statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="verdict")
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     explanation = models.TextField(blank=True)
+    # Empty: the sentence itself is the claim reviewed.
+    claim_summary = models.CharField(max_length=CLAIM_SUMMARY_MAX_CHARS, blank=True)
+    # Starts as the statement's detected speaker; empty: no known speaker.
+    speaker = models.CharField(max_length=SPEAKER_MAX_CHARS, blank=True)
+    # Empty only on verdicts from before the type could be chosen: the name rule decides.
+    speaker_type = models.CharField(max_length=12, choices=SpeakerType.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"

@@ -9,8 +9,8 @@ False 1. Misleading and Unverifiable are not points on that scale: their ``revie
 has ``alternateName`` only, no ``ratingValue``, as Google's fact-check guidance allows.
 
 The claimant (``itemReviewed.author``) is a Person or an Organization: see
-``claimant_type``. The public verdict page embeds the same document as JSON-LD
-(``claimreview_jsonld``).
+``nlp.statements.claimant_type``. The public verdict page embeds the same document as
+JSON-LD (``claimreview_jsonld``).
 """
 
 from collections.abc import Callable, Collection
@@ -21,8 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from annotations.models import Article, PublishedVerdict, Statement, Verdict
-from annotations.nlp.lexicon import lexicon_words
+from annotations.models import Article, PublishedVerdict, SpeakerType, Statement, Verdict
+from annotations.nlp.statements import claimant_type
 
 Rating = Verdict.Rating
 RATING_VALUES: dict[str, int] = {
@@ -71,40 +71,6 @@ def review_rating(rating: str) -> dict[str, Any]:
     return data
 
 
-# --- The claimant: a Person or an Organization -----------------------------------------
-
-# Entity labels (spaCy's) of a tagged mention named like the speaker, and what they make it.
-ORGANIZATION_LABELS = frozenset({"ORG", "GPE", "NORP"})
-PERSON_LABELS = frozenset({"PERSON"})
-# Words only bodies carry in their names ("Statistics Netherlands", "Ministry of
-# Finance"): the tagger's own list (nlp/lexicon/organisation_words.txt), lowercase.
-ORGANIZATION_WORDS = lexicon_words("organisation_words")
-
-
-def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
-    """The schema.org type of who made the claim: "Person" or "Organization".
-
-    ``labels`` are the entity labels of the article's tagged mentions named like the
-    speaker (publishing.selectors.claimant_labels). They decide when they can: more
-    organisation mentions (ORG, GPE, NORP) than person mentions (PERSON) make an
-    Organization, more person mentions a Person. Where they cannot (no tagged mention of
-    that name, or a tie), a rule on the name itself: a single all-capitals word (an
-    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS, the list the tagger
-    labels organisations by ("Statistics Netherlands", "Ministry of Finance"), is an
-    Organization; any other name a Person.
-    """
-    organisations = sum(1 for label in labels if label in ORGANIZATION_LABELS)
-    persons = sum(1 for label in labels if label in PERSON_LABELS)
-    if organisations != persons:
-        return "Organization" if organisations > persons else "Person"
-    words = speaker.replace("-", " ").split()
-    if len(words) == 1 and len(speaker) > 1 and speaker.isupper():
-        return "Organization"
-    if any(word.strip(".,’'()").lower() in ORGANIZATION_WORDS for word in words):
-        return "Organization"
-    return "Person"
-
-
 def claimreview_build(
     published: PublishedVerdict,
     *,
@@ -112,8 +78,11 @@ def claimreview_build(
     claimant_labels: Collection[str] = (),
 ) -> dict[str, Any]:
     """The ClaimReview JSON-LD object. ``published`` must come with
-    ``select_related("statement__article")`` (no query is made here); ``claimant_labels``
-    are the labels of the tagged entities named like the speaker (see ``claimant_type``)."""
+    ``select_related("statement__article")`` (no query is made here). ``claimReviewed`` is
+    the approved claim summary, else the sentence; the claimant is the approved speaker
+    with the type chosen for it. ``claimant_labels`` are the labels of the tagged
+    entities named like the speaker, for a speaker without a type (see
+    ``claimant_type``)."""
     site = site or site_current()
     statement = published.statement
     article = statement.article
@@ -125,10 +94,12 @@ def claimreview_build(
     if article.publisher:
         appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
     claim: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if statement.speaker:
+    if published.speaker:
         claim["author"] = {
-            "@type": claimant_type(speaker=statement.speaker, labels=claimant_labels),
-            "name": statement.speaker,
+            # Approved with the verdict; a verdict from before types were chosen has none.
+            "@type": published.speaker_type
+            or claimant_type(speaker=published.speaker, labels=claimant_labels),
+            "name": published.speaker,
         }
     if article.published_on:
         claim["datePublished"] = article.published_on.isoformat()
@@ -138,7 +109,8 @@ def claimreview_build(
         "@type": "ClaimReview",
         "id": published.pk,
         "url": verdict_url(published, site=site),
-        "claimReviewed": statement.text,
+        # The reviewer's summary when there is one; the sentence is kept in the article.
+        "claimReviewed": published.claim_summary or statement.text,
         "datePublished": _iso(published.first_published_at),
         "dateModified": _iso(published.modified_at),
         "author": {
@@ -270,6 +242,9 @@ def claimreview_example_published() -> PublishedVerdict:
     return PublishedVerdict(
         pk=7,
         statement=statement,
+        claim_summary="The EU holds €210 billion of Russia's central bank assets.",
+        speaker="European Commission",
+        speaker_type=SpeakerType.ORGANIZATION,
         rating=Rating.MOSTLY_TRUE,
         explanation="The Commission's figure is €210 billion; most is held in Belgium.",
         sources=[{"url": "https://ec.europa.eu/"}],

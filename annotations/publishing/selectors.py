@@ -18,7 +18,7 @@ from annotations.models import (
     mention_in_statement,
     statement_mentions_q,
 )
-from annotations.nlp.entities import entity_key
+from annotations.publishing.claimreview import claimreview_or_tombstone
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
 # database would refuse to compare with it.
@@ -109,6 +109,9 @@ class PublishedStatement:
     figures: list[dict[str, Any]]
     published: PublishedVerdict
     mentions: list[EntityMention]  # the statement's (models.mention_in_statement)
+    # As its ClaimReview has them: the approved summary (else the sentence), the claimant.
+    claim_reviewed: str
+    claimant: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -166,10 +169,21 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
                 figures=s.figures,
                 published=s.published,
                 mentions=[m for m in mentions if mention_in_statement(m, start=s.start, end=s.end)],
+                **_claim_as_published(s.published),
             )
             for s in statements
         ],
     )
+
+
+def _claim_as_published(published: PublishedVerdict) -> dict[str, Any]:
+    """The claim and claimant of the stored ClaimReview, so the article's statements say
+    what the ClaimReview says."""
+    document = claimreview_or_tombstone(published)
+    return {
+        "claim_reviewed": document["claimReviewed"],
+        "claimant": document["itemReviewed"].get("author"),
+    }
 
 
 def published_public_get(*, published_id: int) -> PublishedVerdict | None:
@@ -181,20 +195,6 @@ def published_public_get(*, published_id: int) -> PublishedVerdict | None:
         .filter(pk=published_id)
         .first()
     )
-
-
-def claimant_labels(*, statement: Statement) -> list[str]:
-    """The labels of the article's entity mentions named like the statement's speaker
-    (the mention's text, or its canonical entity's name, compared as alias keys), one per
-    mention: what tells a Person from an Organization (claimreview.claimant_type). One
-    query; none without a speaker."""
-    if not statement.speaker:
-        return []
-    key = entity_key(statement.speaker)
-    rows = EntityMention.objects.filter(article_id=statement.article_id, removed=False).values_list(
-        "text", "entity__name", "label"
-    )
-    return [label for text, name, label in rows if key in (entity_key(text), entity_key(name))]
 
 
 def export_rows(*, updated_since: datetime | None = None):

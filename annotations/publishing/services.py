@@ -6,14 +6,20 @@ from django.utils import timezone
 
 from annotations.models import PublishedVerdict
 from annotations.publishing.claimreview import claimreview_document
-from annotations.publishing.selectors import claimant_labels
+from annotations.review.selectors import speaker_labels
 
 
 def published_document_build(*, published: PublishedVerdict) -> dict:
     """The ClaimReview (or tombstone) of ``published`` as it would be stored now, its
     claimant typed from the article's tagged entities."""
-    labels = claimant_labels(statement=published.statement)
-    return claimreview_document(published, claimant_labels=labels)
+    return claimreview_document(published, claimant_labels=_labels(published))
+
+
+def _labels(published: PublishedVerdict) -> list[str]:
+    """What types a speaker saved without a type (verdicts from before types were chosen)."""
+    if published.speaker_type:
+        return []
+    return speaker_labels(article_id=published.statement.article_id, speaker=published.speaker)
 
 
 def published_document_store(*, published: PublishedVerdict) -> None:
@@ -30,7 +36,7 @@ def claimreviews_refresh(*, chunk_size: int = 500) -> int:
     changed = 0
     rows = PublishedVerdict.objects.select_related("statement__article").order_by("id")
     for published in rows.iterator(chunk_size=chunk_size):
-        labels = claimant_labels(statement=published.statement)
+        labels = _labels(published)
         if claimreview_document(published, claimant_labels=labels) == published.document:
             continue
         with transaction.atomic():

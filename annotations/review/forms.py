@@ -6,9 +6,15 @@ from typing import Any
 from django import forms
 from django.core.validators import URLValidator
 
-from annotations.models import Verdict, VerdictSource
+from annotations.models import (
+    CLAIM_SUMMARY_MAX_CHARS,
+    SPEAKER_MAX_CHARS,
+    SpeakerType,
+    Verdict,
+    VerdictSource,
+)
 from annotations.nlp.entities import LABELS_KEPT
-from annotations.review.services import SourceInput
+from annotations.review.services import ClaimInput, SourceInput
 
 MAX_SOURCES = 20
 
@@ -40,6 +46,10 @@ class HttpURLField(forms.URLField):
     default_error_messages = {"invalid": _http_only.message}
 
 
+# The verdict's fields about the claim itself (the rest are about its truth).
+CLAIM_FIELDS = ("claim_summary", "speaker", "speaker_type")
+
+
 class VerdictForm(forms.Form):
     """The verdict itself; its sources come in SourceFormSet (prefix "sources")."""
 
@@ -55,8 +65,39 @@ class VerdictForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    claim_summary = forms.CharField(
+        label="Claim as reviewed",
+        required=False,
+        max_length=CLAIM_SUMMARY_MAX_CHARS,
+        help_text="Optional: the claim in a short sentence, if the original is long or "
+        "garbled. The original sentence stays in the article.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    speaker = forms.CharField(
+        label="Speaker",
+        required=False,
+        max_length=SPEAKER_MAX_CHARS,
+        help_text="Who made the claim; leave empty if nobody is known.",
+    )
+    speaker_type = forms.ChoiceField(
+        label="Speaker type",
+        choices=[("", "—"), *SpeakerType.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose Person or Organization as the speaker type."},
+    )
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=ACTIONS, required=False)
+
+    def claim(self) -> ClaimInput | None:
+        """The claim as reviewed, from a valid form; None (keep it as saved) when none of
+        its fields was sent, say by a page loaded before they existed."""
+        if not any(name in self.data for name in CLAIM_FIELDS):
+            return None
+        return ClaimInput(
+            summary=self.cleaned_data["claim_summary"],
+            speaker=self.cleaned_data["speaker"],
+            speaker_type=self.cleaned_data["speaker_type"],
+        )
 
 
 class SourceForm(forms.Form):

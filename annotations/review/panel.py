@@ -17,6 +17,7 @@ from annotations.core.roles import user_is_editor, user_is_reviewer
 from annotations.models import EntityMention, ReviewEvent, Statement, Verdict, VerdictSource
 from annotations.nlp.statements.model import ModelArtefactError
 from annotations.review.forms import (
+    CLAIM_FIELDS,
     ENTITY_LABELS,
     SOURCES_PREFIX,
     AssignForm,
@@ -29,6 +30,7 @@ from annotations.review.selectors import (
     entity_mention_counts,
     returned_note,
     reviewer_list,
+    speaker_type_guess,
     statement_mention_list,
 )
 from annotations.review.services import VerdictConflict
@@ -48,6 +50,9 @@ class PanelConflict:
     version: int | None = None
     rating: str = ""
     explanation: str = ""
+    claim_summary: str = ""
+    speaker: str = ""
+    speaker_type: str = ""
     sources: list[VerdictSource] = field(default_factory=list)
     editor: str = ""
     saved_at: datetime | None = None
@@ -60,6 +65,9 @@ class TypedVerdict:
     rating: str
     explanation: str
     sources: list[dict[str, str]]
+    claim_summary: str = ""
+    speaker: str = ""
+    speaker_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,11 @@ class ReviewPanel:
     ratings = Verdict.Rating.choices
     entity_labels = ENTITY_LABELS
 
+    @property
+    def claim_fields(self) -> list[forms.BoundField]:
+        """The claim summary, speaker and speaker type, in the order the form shows them."""
+        return [self.form[name] for name in CLAIM_FIELDS]
+
 
 def verdict_of(statement: Statement) -> Verdict | None:
     try:
@@ -130,13 +143,9 @@ def review_panel_get(
     saved_sources = list(verdict.sources.all()) if verdict else []
     rights = panel_rights(user=user, statement=statement)
     if form is None:
-        form = VerdictForm(
-            initial={
-                "rating": verdict.rating if verdict else "",
-                "explanation": verdict.explanation if verdict else "",
-                "base_version": verdict.version if verdict else 0,
-            }
-        )
+        form = VerdictForm(initial=_initial(statement, verdict))
+    # The summary's hint is the sentence it would replace.
+    form.fields["claim_summary"].widget.attrs["placeholder"] = statement.text
     if formset is None:
         initial = [{name: getattr(s, name) for name in SOURCE_FIELDS} for s in saved_sources]
         formset = SourceFormSet(initial=initial or [{}], prefix=SOURCES_PREFIX)
@@ -149,6 +158,9 @@ def review_panel_get(
         typed = TypedVerdict(
             rating=dict(Verdict.Rating.choices).get(rating_value, ""),
             explanation=form["explanation"].value() or "",
+            claim_summary=form["claim_summary"].value() or "",
+            speaker=form["speaker"].value() or "",
+            speaker_type=form["speaker_type"].value() or "",
             sources=[
                 {name: f[name].value() or "" for name in SOURCE_FIELDS}
                 for f in formset.forms
@@ -216,6 +228,22 @@ def _panel_matches(statement: Statement) -> list[ClaimMatch]:
         return []
 
 
+def _initial(statement: Statement, verdict: Verdict | None) -> dict:
+    """The form as saved; a new verdict starts from the detected speaker, typed as the
+    article's tagging and the name rule see it."""
+    speaker = verdict.speaker if verdict else statement.speaker
+    speaker_type = verdict.speaker_type if verdict else ""
+    return {
+        "rating": verdict.rating if verdict else "",
+        "explanation": verdict.explanation if verdict else "",
+        "claim_summary": verdict.claim_summary if verdict else "",
+        "speaker": speaker,
+        "speaker_type": speaker_type
+        or speaker_type_guess(article_id=statement.article_id, speaker=speaker),
+        "base_version": verdict.version if verdict else 0,
+    }
+
+
 def _panel_conflict(exc: VerdictConflict) -> PanelConflict:
     theirs = exc.current
     if theirs is None:
@@ -225,6 +253,9 @@ def _panel_conflict(exc: VerdictConflict) -> PanelConflict:
         version=theirs.version,
         rating=theirs.get_rating_display(),
         explanation=theirs.explanation,
+        claim_summary=theirs.claim_summary,
+        speaker=theirs.speaker,
+        speaker_type=theirs.speaker_type,
         sources=list(theirs.sources.all()),
         editor=theirs.last_edited_by.get_username(),
         saved_at=theirs.updated_at,

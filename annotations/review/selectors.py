@@ -19,6 +19,8 @@ from annotations.models import (
     TaggingJob,
     statement_mentions_q,
 )
+from annotations.nlp.entities import entity_key
+from annotations.nlp.statements import claimant_type
 
 
 def article_list(
@@ -318,6 +320,30 @@ def entity_mention_counts(*, article_id: int, entity_ids: Iterable[int]) -> dict
         .annotate(n=Count("id"))
     )
     return {row["entity_id"]: row["n"] for row in rows}
+
+
+def speaker_labels(*, article_id: int, speaker: str) -> list[str]:
+    """The labels of the article's entity mentions named like ``speaker`` (the mention's
+    text, or its canonical entity's name, compared as alias keys), one per mention: what
+    tells a Person from an Organization (nlp.statements.claimant_type). One query; none
+    without a speaker."""
+    if not speaker:
+        return []
+    key = entity_key(speaker)
+    rows = EntityMention.objects.filter(article_id=article_id, removed=False).values_list(
+        "text", "entity__name", "label"
+    )
+    return [label for text, name, label in rows if key in (entity_key(text), entity_key(name))]
+
+
+def speaker_type_guess(*, article_id: int, speaker: str) -> str:
+    """Person or Organization for ``speaker`` as the article's tagging and the name rule see
+    it ("" without a speaker): what the panel offers until a reviewer chooses."""
+    if not speaker:
+        return ""
+    return claimant_type(
+        speaker=speaker, labels=speaker_labels(article_id=article_id, speaker=speaker)
+    )
 
 
 def statement_history(*, statement_id: int) -> list[ReviewEvent]:

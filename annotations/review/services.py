@@ -19,11 +19,15 @@ from django.utils import timezone
 from annotations.core.errors import Conflict, Forbidden, InvalidInput
 from annotations.core.roles import user_has_desk_role, user_is_reviewer
 from annotations.models import (
+    CLAIM_SUMMARY_MAX_CHARS,
+    SPEAKER_MAX_CHARS,
     ReviewEvent,
+    SpeakerType,
     Statement,
     Verdict,
     VerdictSource,
 )
+from annotations.review.selectors import speaker_type_guess
 from annotations.review.workflow import Action, transition_find, transition_target
 
 State = Statement.ReviewState
@@ -47,6 +51,17 @@ class SourceInput:
     quote: str = ""
 
 
+@dataclass(frozen=True)
+class ClaimInput:
+    """The claim as reviewed: a short summary ("" for the sentence itself) and who made it
+    (``speaker`` "" when nobody is known; ``speaker_type`` a SpeakerType value, or "" to
+    let the name rule choose)."""
+
+    summary: str = ""
+    speaker: str = ""
+    speaker_type: str = ""
+
+
 # --- Verdicts -------------------------------------------------------------------------
 
 
@@ -59,15 +74,20 @@ def verdict_save(
     sources: Sequence[SourceInput],
     base_version: int,
     submit: bool = False,
+    claim: ClaimInput | None = None,
 ) -> Verdict:
     """Save the verdict as a draft, or submit it for approval.
 
     ``base_version`` is the version the reviewer started editing from (0 when there was
     no verdict yet); if someone saved in between, VerdictConflict carries their verdict.
+    ``claim`` None keeps the claim as saved (a new verdict: the sentence, by the speaker
+    detected in it).
     """
     reviewer_require(user)
     if rating and rating not in Verdict.Rating.values:
         raise InvalidInput("Choose one of the listed verdicts.", field="rating")
+    if claim is not None:
+        claim = _claim_clean(claim)
     if submit:
         _submission_check(rating=rating, explanation=explanation, sources=sources)
     with transaction.atomic():
@@ -87,6 +107,17 @@ def verdict_save(
         now = timezone.now()
         if verdict is None:
             verdict = Verdict(statement=statement, author=user, version=0)
+            verdict.speaker = statement.speaker
+        before = _claim_of(verdict)
+        if claim is not None:
+            verdict.claim_summary = claim.summary
+            verdict.speaker, verdict.speaker_type = claim.speaker, claim.speaker_type
+        if verdict.speaker and not verdict.speaker_type:
+            # A known speaker always has a type on the verdict, so the editor approves
+            # the one that is published.
+            verdict.speaker_type = speaker_type_guess(
+                article_id=statement.article_id, speaker=verdict.speaker
+            )
         verdict.rating = rating
         verdict.explanation = explanation
         verdict.version += 1
@@ -102,10 +133,68 @@ def verdict_save(
             user=user,
             action=ReviewEvent.Action.SUBMITTED if submit else ReviewEvent.Action.SAVED,
             to_state=to_state,
+            note=claim_changes_describe(before=before, after=_claim_of(verdict)),
             verdict=verdict,
             sources=saved_sources,
         )
     return verdict
+
+
+def _claim_clean(claim: ClaimInput) -> ClaimInput:
+    summary, speaker = " ".join(claim.summary.split()), " ".join(claim.speaker.split())
+    if len(summary) > CLAIM_SUMMARY_MAX_CHARS:
+        raise InvalidInput(
+            f"Keep the claim as reviewed to {CLAIM_SUMMARY_MAX_CHARS} characters "
+            f"(it has {len(summary)}).",
+            field="claim_summary",
+        )
+    if len(speaker) > SPEAKER_MAX_CHARS:
+        raise InvalidInput("The speaker's name is too long.", field="speaker")
+    if claim.speaker_type and claim.speaker_type not in SpeakerType.values:
+        raise InvalidInput(
+            "Choose Person or Organization as the speaker type.", field="speaker_type"
+        )
+    # No speaker, no type: nobody is named as the claimant.
+    return ClaimInput(
+        summary=summary, speaker=speaker, speaker_type=claim.speaker_type if speaker else ""
+    )
+
+
+def _claim_of(verdict: Verdict) -> ClaimInput:
+    speaker_type = verdict.speaker_type
+    if verdict.speaker and not speaker_type:
+        # Saved before types were chosen: the type the name rule gave it.
+        statement = verdict.statement
+        speaker_type = speaker_type_guess(article_id=statement.article_id, speaker=verdict.speaker)
+    return ClaimInput(
+        summary=verdict.claim_summary, speaker=verdict.speaker, speaker_type=speaker_type
+    )
+
+
+def claim_changes_describe(*, before: ClaimInput, after: ClaimInput) -> str:
+    """What a save changed in the claim as reviewed, in plain words for the history ("" when
+    nothing did)."""
+    words = []
+    if before.summary != after.summary:
+        if not after.summary:
+            words.append("Claim summary removed: the sentence itself is reviewed.")
+        else:
+            # No full stop after a summary that ends a sentence itself.
+            end = "" if after.summary[-1] in ".!?…" else "."
+            words.append(f"Claim as reviewed: “{after.summary}”{end}")
+    if before.speaker != after.speaker:
+        if not after.speaker:
+            words.append(f"Speaker “{before.speaker}” removed: no speaker named.")
+        elif not before.speaker:
+            words.append(f"Speaker: {after.speaker} ({after.speaker_type.lower()}).")
+        else:
+            words.append(
+                f"Speaker corrected from “{before.speaker}” to “{after.speaker}” "
+                f"({after.speaker_type.lower()})."
+            )
+    elif after.speaker and before.speaker_type != after.speaker_type:
+        words.append(f"{after.speaker} is now typed as {after.speaker_type.lower()}.")
+    return " ".join(words)
 
 
 def _submission_check(*, rating: str, explanation: str, sources: Sequence[SourceInput]) -> None:
@@ -155,6 +244,9 @@ def verdict_snapshot(*, verdict: Verdict | None, sources: Sequence[VerdictSource
     return {
         "rating": verdict.rating,
         "explanation": verdict.explanation,
+        "claim_summary": verdict.claim_summary,
+        "speaker": verdict.speaker,
+        "speaker_type": verdict.speaker_type,
         "sources": [
             {
                 "url": s.url,

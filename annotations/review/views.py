@@ -27,6 +27,7 @@ from annotations.review.corrections import (
     statement_add,
 )
 from annotations.review.forms import (
+    CLAIM_FIELDS,
     SOURCES_PREFIX,
     AssignForm,
     DismissForm,
@@ -142,11 +143,12 @@ class VerdictSaveView(DeskRoleRequiredMixin, View):
                 sources=sources,
                 base_version=form.cleaned_data["base_version"],
                 submit=submit,
+                claim=form.claim(),
             )
         except VerdictConflict as exc:
             return _conflict_response(request, pk, exc)
         except DomainError as exc:
-            if exc.field in ("rating", "explanation"):
+            if exc.field in ("rating", "explanation", *CLAIM_FIELDS):
                 form.add_error(exc.field, exc.message)
             elif exc.field == "sources":
                 sources_errors.append(exc.message)

@@ -15,7 +15,7 @@ def test_load_demo_loads_the_sample_once_and_prints_a_password_that_logs_in():
     out = StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)  # make run again: nothing doubled
-    assert Article.objects.count() == 2  # the sample and the short demo article
+    assert Article.objects.count() == 3  # the sample and the two short demo articles
     passwords = re.findall(r"reviewer: username 'reviewer', password '([^']+)'", out.getvalue())
     assert len(passwords) == 2
     client = Client()

@@ -124,3 +124,14 @@ def test_partners_filter_claimreviews_by_claimant(settings):
     (item,) = response.json()["results"]
     assert item["itemReviewed"]["author"]["name"] == "Anna Berg"
     assert item["url"].endswith(f"/verdicts/{berg.published.pk}/")
+
+
+def test_a_corrected_speaker_moves_the_statement_to_the_right_claimants_record(client):
+    from annotations.editorial.records import claimant_record
+    from annotations.review.services import ClaimInput
+    from tests.factories import SubmittedVerdictFactory
+
+    statement = _said("Rutte said 32 allies agreed.", "Rutte")
+    SubmittedVerdictFactory(statement=statement, claim=ClaimInput(speaker="Mark Rutte"))
+    assert claimant_record(name="Mark Rutte").total == 1
+    assert claimant_record(name="Rutte").total == 0

@@ -29,7 +29,7 @@ def full_published():
     article = published.statement.article
     article.source_url, article.publisher = "https://news.example.org/a", "Daily"
     article.published_on = date(2026, 11, 19)
-    published.statement.speaker = "Jane Minister"
+    published.speaker = "Jane Minister"
     published.sources = [
         {"url": "https://ec.europa.eu/", "title": "Assets", "publisher": "The Commission"}
     ]
@@ -109,7 +109,7 @@ def test_the_csv_flattens_a_claimreview_and_a_tombstone_under_its_columns():
     assert row == {
         "id": 7,
         "url": "https://factcheck.example.org/verdicts/7/",
-        "claimReviewed": "The EU holds €210 billion in immobilised Russian assets.",
+        "claimReviewed": "The EU holds €210 billion of Russia's central bank assets.",
         "verdict": "Mostly true",
         "ratingValue": 4,
         "datePublished": "2026-11-20T09:12:00.000000+00:00",

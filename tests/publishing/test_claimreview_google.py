@@ -11,8 +11,9 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from annotations.models import PublishedVerdict, Verdict
+from annotations.nlp.statements import claimant_type
 from annotations.partners.tokens import partner_token_create
-from annotations.publishing.claimreview import claimant_type, claimreview_build
+from annotations.publishing.claimreview import claimreview_build
 from annotations.publishing.services import claimreviews_refresh
 from tests.factories import (
     ArticleFactory,
@@ -243,13 +244,15 @@ def test_tagged_entities_outvote_the_name_rule_and_a_tie_falls_back_to_it():
 
 
 @pytest.mark.django_db
-def test_refreshing_the_documents_retypes_a_claimant_tagged_after_approval(settings):
+def test_refreshing_the_documents_retypes_a_claimant_approved_without_a_type(settings):
     settings.API_SYNC_LAG_SECONDS = 0
     article = ArticleFactory(body="Prices rose 4%, said Rabobank. More follows here.")
     published = PublishedVerdictFactory(
         statement=StatementFactory(article=article, speaker="Rabobank")
     )
     assert published.document["itemReviewed"]["author"]["@type"] == "Person"  # by the rule
+    # A verdict approved before reviewers chose the type: the tagging decides it.
+    PublishedVerdict.objects.filter(pk=published.pk).update(speaker_type="")
     EntityMentionFactory(
         article=article, phrase="Rabobank", entity=EntityFactory(label="ORG", name="Rabobank")
     )
@@ -258,3 +261,17 @@ def test_refreshing_the_documents_retypes_a_claimant_tagged_after_approval(setti
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token_create(name='N').secret}")
     item = client.get(f"/api/v1/claimreviews/{published.pk}/").json()
     assert item["itemReviewed"]["author"] == {"@type": "Organization", "name": "Rabobank"}
+
+
+@pytest.mark.django_db
+def test_a_claimant_type_approved_with_the_verdict_is_kept_when_the_tagging_changes():
+    article = ArticleFactory(body="Prices rose 4%, said Rabobank. More follows here.")
+    published = PublishedVerdictFactory(
+        statement=StatementFactory(article=article, speaker="Rabobank")
+    )
+    EntityMentionFactory(
+        article=article, phrase="Rabobank", entity=EntityFactory(label="ORG", name="Rabobank")
+    )
+    assert claimreviews_refresh() == 0
+    published.refresh_from_db()
+    assert published.document["itemReviewed"]["author"] == {"@type": "Person", "name": "Rabobank"}

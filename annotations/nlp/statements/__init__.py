@@ -35,7 +35,7 @@ from annotations.nlp.statements.checkworthiness import (
 )
 from annotations.nlp.statements.figures import FIGURE_KINDS, Figure, figures_find
 from annotations.nlp.statements.sentences import Sentence, sentences_split
-from annotations.nlp.statements.speakers import speaker_find, speakers_track
+from annotations.nlp.statements.speakers import claimant_type, speaker_find, speakers_track
 
 if TYPE_CHECKING:
     from annotations.nlp.statements.model import CheckworthinessModel
@@ -50,6 +50,7 @@ __all__ = [
     "Figure",
     "Sentence",
     "checkworthiness_assess",
+    "claimant_type",
     "figures_find",
     "sentences_split",
     "speaker_find",

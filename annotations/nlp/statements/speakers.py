@@ -1,18 +1,26 @@
 """Speakers: who a sentence attributes its words to (``speaker_find``: "..., she said",
 "X told reporters", "according to X"), and who is speaking in each sentence of an article
 (``speakers_track``: pronouns, bare surnames and quotations running over several
-sentences resolved against what came before).
+sentences resolved against what came before), and what kind of speaker a name is
+(``claimant_type``: a Person or an Organization, for ClaimReview's claimant).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from annotations.nlp.lexicon import lexicon_entries, lexicon_words, words_pattern
 from annotations.nlp.statements.sentences import SENTENCE_END_RE, Sentence
 
-__all__ = ["CLOSING_QUOTE", "SPEECH_VERBS", "SPEECH_VERB_ENTRIES", "speaker_find", "speakers_track"]
+__all__ = [
+    "CLOSING_QUOTE",
+    "SPEECH_VERBS",
+    "SPEECH_VERB_ENTRIES",
+    "claimant_type",
+    "speaker_find",
+    "speakers_track",
+]
 
 # The verbs that attribute words, as a regex group; check-worthiness uses them too.
 SPEECH_VERB_ENTRIES = lexicon_entries("speech_verbs")
@@ -172,3 +180,37 @@ def _quotation_states(sentences: Sequence[Sentence]) -> list[bool]:
         for char in _DOUBLE_QUOTE_RE.findall(sentence.text):
             is_open = (char == "“") if char != '"' else not is_open
     return states
+
+
+# --- What kind of speaker: a Person or an Organization ---------------------------------
+
+# Entity labels (spaCy's) of a tagged mention named like the speaker, and what they make it.
+ORGANIZATION_LABELS = frozenset({"ORG", "GPE", "NORP"})
+PERSON_LABELS = frozenset({"PERSON"})
+# Words only bodies carry in their names ("Statistics Netherlands", "Ministry of
+# Finance"): the tagger's own list (nlp/lexicon/organisation_words.txt), lowercase.
+ORGANIZATION_WORDS = lexicon_words("organisation_words")
+
+
+def claimant_type(*, speaker: str, labels: Collection[str] = ()) -> str:
+    """The schema.org type of who made the claim: "Person" or "Organization".
+
+    ``labels`` are the entity labels of the article's tagged mentions named like the
+    speaker (review.selectors.speaker_labels). They decide when they can: more
+    organisation mentions (ORG, GPE, NORP) than person mentions (PERSON) make an
+    Organization, more person mentions a Person. Where they cannot (no tagged mention of
+    that name, or a tie), a rule on the name itself: a single all-capitals word (an
+    acronym, "OECD") or a name with a word of ORGANIZATION_WORDS, the list the tagger
+    labels organisations by ("Statistics Netherlands", "Ministry of Finance"), is an
+    Organization; any other name a Person.
+    """
+    organisations = sum(1 for label in labels if label in ORGANIZATION_LABELS)
+    persons = sum(1 for label in labels if label in PERSON_LABELS)
+    if organisations != persons:
+        return "Organization" if organisations > persons else "Person"
+    words = speaker.replace("-", " ").split()
+    if len(words) == 1 and len(speaker) > 1 and speaker.isupper():
+        return "Organization"
+    if any(word.strip(".,’'()").lower() in ORGANIZATION_WORDS for word in words):
+        return "Organization"
+    return "Person"

@@ -57,8 +57,8 @@ class ClaimantSerializer(_Typed):
     extra_fields = {
         "@type": lambda: serializers.ChoiceField(
             choices=["Person", "Organization"],
-            help_text="Organization when the speaker is a body (tagged as an organisation "
-            "in the article, or named like one: 'Statistics Netherlands'), else Person.",
+            help_text="As the fact-checkers approved it: Organization for a body (a "
+            "statistics office, a ministry), Person for a person.",
         )
     }
     name = serializers.CharField()
@@ -258,9 +258,18 @@ class PublishedStatementSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text=_START_HELP)
     end = serializers.IntegerField(help_text=_END_HELP)
     text = serializers.CharField()
-    speaker = serializers.CharField(allow_blank=True)
+    speaker = serializers.CharField(
+        allow_blank=True, help_text="As detected in the text; `claimant` is as approved."
+    )
     figures = FigureSerializer(many=True)
     claimreview_id = serializers.IntegerField(source="published.pk")
+    claim_reviewed = serializers.CharField(
+        help_text="The ClaimReview's claimReviewed: the fact-checkers' short summary of the "
+        "claim, or the sentence itself (`text`)."
+    )
+    claimant = ClaimantSerializer(
+        allow_null=True, help_text="The ClaimReview's itemReviewed.author; null when unknown."
+    )
     verdict = serializers.CharField(source="published.get_rating_display")
     explanation = serializers.CharField(source="published.explanation")
     sources = SourceOutSerializer(many=True, source="published.sources")
