@@ -8,10 +8,6 @@
 """
 
 import os
-import statistics
-import subprocess
-import sys
-import threading
 import time
 import tracemalloc
 from datetime import timedelta
@@ -150,90 +146,44 @@ def bench_export(n: int) -> None:
     )
 
 
-def bench_latency(*, clients: int = 20, requests_each: int = 25) -> None:
-    print(
-        f"API latency: GET /api/v1/claimreviews/?page_size=100, {clients} concurrent clients, "
-        "gunicorn on 127.0.0.1"
-    )
-    import httpx
+def bench_latency() -> None:
+    """The API list beside its floor and the review page, under wrk (bench/bench_load.py)."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from annotations.core.roles import REVIEWERS
+    from annotations.ingest.services import article_ingest
+    from annotations.models import Partner
+    from bench.bench_load import bench_load
 
     token = partner_token_create(name="Latency partner").secret
-    from annotations.models import Partner
-
-    Partner.objects.filter(name="Latency partner").update(rate_per_minute=1_000_000)
+    Partner.objects.filter(name="Latency partner").update(rate_per_minute=100_000_000)
+    reviewer = User.objects.create_user("bench-load-reviewer")
+    reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
+    session = SessionStore()
+    session["_auth_user_id"] = str(reviewer.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = reviewer.get_session_auth_hash()
+    session.create()
+    sample = (BASE_DIR / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
+    article = article_ingest(text=sample).article
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
+        "SECRET_KEY": django_settings.SECRET_KEY,  # the session above is signed with it
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "API_SYNC_LAG_SECONDS": "0",
         "PYTHONWARNINGS": "ignore:No directory at",
     }
-    port = 8765
-    workers = 2 * (os.cpu_count() or 1) + 1
-    server = subprocess.Popen(
-        [
-            str(BASE_DIR / ".venv/bin/gunicorn"),
-            "factcheck.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
+    bench_load(
+        api_token=token,
+        review_cookie=f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}",
+        review_path=f"/articles/{article.pk}/",
         env=env,
     )
-    url = f"http://127.0.0.1:{port}/api/v1/claimreviews/?page_size=100"
-    headers = {"Authorization": f"Bearer {token}"}
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url, headers=headers, timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer within 30 s")
-            time.sleep(0.3)
-        latencies: list[float] = []
-        errors: list[int] = []
-        lock = threading.Lock()
-
-        def client_loop():
-            with httpx.Client(headers=headers, timeout=30) as http:
-                for _ in range(requests_each):
-                    t0 = time.perf_counter()
-                    response = http.get(url)
-                    elapsed = time.perf_counter() - t0
-                    with lock:
-                        latencies.append(elapsed)
-                        if response.status_code != 200:
-                            errors.append(response.status_code)
-
-        threads = [threading.Thread(target=client_loop) for _ in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-    print(
-        f"  {len(latencies)} requests in {wall:.1f} s ({len(latencies) / wall:.0f} req/s), "
-        f"{workers} gunicorn workers, {len(errors)} non-200"
-    )
-    print(f"  p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-    if errors:
-        print(f"  non-200 statuses: {sorted(set(errors))}", file=sys.stderr)

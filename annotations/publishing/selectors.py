@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from annotations.models import (
@@ -62,6 +63,17 @@ def claimreview_list(
         # The name as published (the frozen document), so partners filter by what they got.
         qs = qs.filter(document__itemReviewed__author__name__iexact=claimant.strip())
     return qs.order_by("modified_at", "id")
+
+
+def claimreview_page_rows(queryset: QuerySet[PublishedVerdict]) -> QuerySet[Any, Any]:
+    """``claimreview_list`` as the API list reads a page of it: the row's id and position
+    and its stored document as JSON text (``document_text``), nothing joined or decoded:
+    the documents are frozen, so a page is the rows' text put together."""
+    return (
+        queryset.select_related(None)
+        .annotate(document_text=Cast("document", output_field=TextField()))
+        .values("id", "modified_at", "document_text")  # dicts: the paginator reads them too
+    )
 
 
 def _entities_named(entity: int | str) -> QuerySet[Entity]:
