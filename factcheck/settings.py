@@ -350,6 +350,10 @@ FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", SITE_URL + "/", validate=_http_
 # transaction committed late (with an earlier modified_at) is never skipped by a cursor.
 API_SYNC_LAG_SECONDS = env.float("API_SYNC_LAG_SECONDS", 2.0)
 API_MAX_PAGE_SIZE = 500
+# Each web process remembers a token it has just checked for this long (one query per token
+# per interval instead of one per request). Revoking a token clears the revoking process's
+# memory at once; other processes stop accepting it within this many seconds. 0 turns it off.
+API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", 5.0)
 # Webhooks never go to loopback, private or link-local addresses unless this is on (tests,
 # or a partner inside your own network).
 WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", False)

@@ -70,6 +70,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_token_memory():
+    """Each test starts with no partner token remembered by this process (the ids of a
+    previous test's rows come back after its rollback)."""
+    from annotations.partners import tokens
+
+    tokens._recent.clear()
+
+
 @pytest.fixture
 def ingest(django_capture_on_commit_callbacks):
     """Ingest like the web form does; tagging (queued on commit) runs before this returns

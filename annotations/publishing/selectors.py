@@ -66,13 +66,18 @@ def claimreview_list(
 
 
 def claimreview_page_rows(queryset: QuerySet[PublishedVerdict]) -> QuerySet[Any, Any]:
-    """``claimreview_list`` as the API list reads a page of it: the row's id and position
-    and its stored document as JSON text (``document_text``), nothing joined or decoded:
-    the documents are frozen, so a page is the rows' text put together."""
+    """``claimreview_list`` as the API list reads a page of it: the row's id, its position
+    (``modified_at`` as the database's text) and its stored document as JSON text
+    (``document_text``), nothing joined or decoded: the documents are frozen, so a page is
+    the rows' text put together. (Decoding 100 instants cost a tenth of a page; the
+    paginator only compares positions and parses the last one.)"""
     return (
         queryset.select_related(None)
-        .annotate(document_text=Cast("document", output_field=TextField()))
-        .values("id", "modified_at", "document_text")  # dicts: the paginator reads them too
+        .annotate(
+            document_text=Cast("document", output_field=TextField()),
+            position=Cast("modified_at", output_field=TextField()),
+        )
+        .values("id", "position", "document_text")  # dicts: the paginator reads them too
     )
 
 

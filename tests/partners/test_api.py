@@ -69,6 +69,21 @@ def test_anonymous_and_bad_tokens_get_401(client):
         assert "WWW-Authenticate" in response
 
 
+def test_a_token_checked_moments_ago_is_not_looked_up_again_but_revoking_it_stops_it_at_once(
+    settings, django_assert_num_queries
+):
+    settings.API_TOKEN_CACHE_SECONDS = 5
+    PublishedVerdictFactory()
+    new = partner_token_create(name="Poller")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {new.secret}")
+    assert api.get(LIST).status_code == 200  # token looked up and remembered
+    with django_assert_num_queries(1):  # the page only
+        assert api.get(LIST).status_code == 200
+    partner_token_revoke(prefix=new.token.prefix)
+    assert api.get(LIST).status_code == 401
+
+
 def test_partners_and_editors_read_but_reviewers_and_outsiders_do_not(client, partner_client):
     PublishedVerdictFactory()
     assert len(results(partner_client.get(LIST))) == 1

@@ -62,6 +62,8 @@ class StrictCursorPagination(CursorPagination):
         if cursor.position is not None:
             # A str, as in decode_cursor (the stubs say int).
             instant = datetime.fromisoformat(cursor.position)  # type: ignore[arg-type]
+            if instant.tzinfo is None:  # SQLite's text of a stored instant: UTC
+                instant = instant.replace(tzinfo=UTC)
             token += f".{(instant - _EPOCH) // _MICROSECOND}"
         assert self.base_url is not None, "paginate_queryset sets it before any link"
         return replace_query_param(self.base_url, self.cursor_query_param, token)
@@ -100,6 +102,13 @@ class SyncCursorPagination(StrictCursorPagination):
     ordering = ("modified_at", "id")
     page_size = 50
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def _get_position_from_instance(self, instance, ordering):
+        # A page of stored documents (claimreview_page_rows) carries its position as the
+        # database's text of modified_at, the same instant as the model's str() gives.
+        if isinstance(instance, dict) and "position" in instance:
+            return instance["position"]
+        return super()._get_position_from_instance(instance, ordering)
 
 
 class ArticleCursorPagination(StrictCursorPagination):

@@ -2,7 +2,7 @@ import logging
 import math
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
@@ -79,6 +79,7 @@ class PartnerRateThrottle(BaseThrottle):
 
 def _counter_hit(key: str, *, ttl: int) -> int:
     """Add one to the counter ``key`` (created for ``ttl`` seconds) and return it."""
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
     if isinstance(cache, RedisCache):
         # INCR and EXPIRE in one round trip. Django's cache API has no atomic
         # "increment or create": add() then incr() would be two.

@@ -1,0 +1,63 @@
+"""Where the time of one partner API list page goes: pyinstrument over 200 requests of
+`GET /api/v1/claimreviews/?page_size=100` (Django test client, throwaway PostgreSQL
+database, 1,000 published verdicts). Prints the profile as text.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/profile_api.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "profile-only")
+os.environ.setdefault("API_SYNC_LAG_SECONDS", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("PYTHONWARNINGS", "ignore:No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+from pyinstrument import Profiler  # noqa: E402
+
+
+def main() -> None:
+    from annotations.models import Partner
+    from annotations.partners.tokens import partner_token_create
+    from bench.bench_api import published_create
+
+    connection.settings_dict["TEST"]["NAME"] = "profile_" + connection.settings_dict["NAME"]
+    setup_test_environment()
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        published_create(1_000)
+        token = partner_token_create(name="Profile partner").secret
+        Partner.objects.update(rate_per_minute=100_000_000)
+        client = Client(headers={"Authorization": f"Bearer {token}"})
+        path = "/api/v1/claimreviews/?page_size=100"
+        first = client.get(path)
+        assert first.status_code == 200, (first.status_code, first.content[:300])
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for _ in range(200):
+            client.get(path)
+        profiler.stop()
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
