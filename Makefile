@@ -50,6 +50,7 @@ format: install
 
 ## Benchmarks: statement splitting and tagging throughput against bare spaCy.
 bench: install
+	command -v wrk >/dev/null || apt-get install -y -qq wrk  # the API's load (bench_load.py)
 	bash -c 'source scripts/test-services.sh >/dev/null; exec $(BIN)/python bench/bench.py'
 
 ## Train the check-worthiness model (annotations/nlp/models/checkworthiness/) from

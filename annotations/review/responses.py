@@ -13,7 +13,7 @@ from django.urls import reverse
 from annotations.core.roles import AuthenticatedRequest
 from annotations.models import Article, Statement
 from annotations.review.forms import ENTITY_LABELS
-from annotations.review.layout import article_layout, statement_mentions
+from annotations.review.layout import article_layout, article_text_html, statement_mentions
 from annotations.review.panel import review_panel_get
 from annotations.review.selectors import (
     article_get,
@@ -61,7 +61,10 @@ def text_context(article: Article, *, selected_id: int | None = None) -> dict[st
         "statements": statements,
         "mentions": mentions,
         "mention_count": len(mentions),
-        "paragraphs": article_layout(body=article.body, statements=statements, mentions=mentions),
+        "article_html": article_text_html(
+            paragraphs=article_layout(body=article.body, statements=statements, mentions=mentions),
+            selected_key=str(selected_id or ""),
+        ),
         "tagging": getattr(article, "tagging_job", None),
         "progress": [(value, label, counts[value]) for value, label in State.choices],
         "selected_id": selected_id,

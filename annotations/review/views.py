@@ -72,11 +72,13 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
     """The review page; ``?s=<statement id>`` renders that statement's panel in place."""
 
     def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
-        context = text_context(article_or_404(pk))
+        article = article_or_404(pk)
         selected_id = int_or_none(request.GET.get("s"))
         statement = statement_for_panel(statement_id=selected_id) if selected_id else None
-        if statement is not None and statement.article_id == pk:
-            context["selected_id"], context["selected_key"] = statement.pk, str(statement.pk)
+        if statement is not None and statement.article_id != pk:
+            statement = None
+        context = text_context(article, selected_id=statement.pk if statement else None)
+        if statement is not None:
             mentions = statement_mentions(statement=statement, mentions=context["mentions"])
             context["panel"] = review_panel_get(
                 user=request.user,
