@@ -1,10 +1,13 @@
 """Intake by URL and HTML: fetching behind the SSRF guard, extraction, the archive."""
 
 import datetime
+import json
 import socket
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from annotations.ingest import pages
 from annotations.ingest.pages import PageError, page_extract, page_fetch, page_uploaded
@@ -175,3 +178,46 @@ def test_extraction_reads_the_metadata_without_going_to_the_network(monkeypatch)
     page = page_extract(html=NEWS_PAGE.encode(), url="https://news.example/schools")
     assert page.publisher == "Daily Example"
     assert page.title == "Minister's claim on schools"
+
+
+def run_ingest_json(*args: str) -> dict:
+    out = StringIO()
+    call_command("ingest", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_command_ingests_a_url_with_its_statements(local_site, private_allowed):
+    url = local_site.route("/news/schools", NEWS_PAGE)
+    data = run_ingest_json("--url", url)
+    article = Article.objects.get(pk=data["id"])
+    assert article.channel == Article.Channel.CLI
+    assert article.publisher == "Daily Example"
+    assert data["statements"]
+    assert article.archived_source.final_url == url
+
+
+def test_the_command_ingests_a_saved_html_file_with_its_source_url(tmp_path):
+    saved = tmp_path / "schools.html"
+    saved.write_text(NEWS_PAGE)
+    data = run_ingest_json("--html", str(saved), "--source-url", "https://news.example/a")
+    article = Article.objects.get(pk=data["id"])
+    assert article.source_url == "https://news.example/a"
+    assert bytes(article.archived_source.content) == NEWS_PAGE.encode()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "http://127.0.0.1:9/a"], "127.0.0.1 is a loopback address"),
+        (["--url", "ftp://example.org/a"], "only http and https"),
+        (["--html", "/nonexistent.html"], "/nonexistent.html: no such file"),
+        (["--url", "https://example.org/", "x.txt"], "exactly one of them"),
+        ([], "exactly one of them"),
+    ],
+)
+def test_the_command_refuses_bad_input_in_one_line_with_exit_code_1(args, message):
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest", *args)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not Article.objects.exists()
