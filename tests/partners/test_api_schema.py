@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from annotations.models import Partner
 from annotations.partners.tokens import partner_token_create
@@ -77,7 +78,9 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(api_schema, 
                 suppress_health_check=list(HealthCheck),
             )
             def check(case):
-                response = case.call_and_validate(headers=partner_headers, checks=checks)
+                response = case.call_and_validate(
+                    headers=partner_headers, checks=checks, excluded_checks=page_excluded(case)
+                )
                 statuses[case.meta.generation.mode].append(response.status_code)
 
             check()
@@ -87,6 +90,14 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(api_schema, 
     assert len(valid) > 10 * len(operations) and len(invalid) > 5 * len(operations)
     assert sum(200 <= code < 300 for code in valid) > len(valid) / 2
     assert sum(400 <= code < 500 for code in invalid) > len(invalid) / 2, sorted(invalid)
+
+
+def page_excluded(case) -> list:
+    """A generated url or html is well formed, but no schema can promise that the page
+    exists or holds an article: its 422 is not "valid data rejected"."""
+    if isinstance(case.body, dict) and ({"url", "html"} & case.body.keys()):
+        return [positive_data_acceptance]
+    return []
 
 
 @pytest.mark.integration
