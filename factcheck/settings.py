@@ -338,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A claimant's "@type" would otherwise be named "@typeEnum", not a valid component name.
     "ENUM_NAME_OVERRIDES": {"ClaimantTypeEnum": ["Person", "Organization"]},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.partners.api.schema.request_bodies_required",
+    ],
 }
 # The fact-checking organisation named as ClaimReview author, and this site's public root
 # (ClaimReview urls point at it).

@@ -153,7 +153,6 @@ def page_extract(*, html: bytes, url: str = "", field: str = "url") -> Extracted
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        deduplicate=True,
     )
     text = (getattr(document, "text", None) or "").strip()
     if document is None or not text:

@@ -7,12 +7,15 @@ import time
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from annotations.ingest import pages
 from annotations.ingest.pages import PageError, page_extract, page_fetch, page_uploaded
-from annotations.ingest.services import article_page_ingest
+from annotations.ingest.services import article_ingest, article_page_ingest
 from annotations.models import ArchivedSource, Article
+from tests.factories import ReviewerFactory
 from tests.pages import NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +24,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def private_allowed(settings):
     settings.INGEST_URL_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def reviewer_client(client):
+    client.force_login(ReviewerFactory(username="rita"))
+    return client
 
 
 def test_a_news_page_becomes_an_article_without_its_boilerplate_and_with_its_page_archived(
@@ -221,3 +230,70 @@ def test_the_command_refuses_bad_input_in_one_line_with_exit_code_1(args, messag
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
     assert not Article.objects.exists()
+
+
+def test_the_article_page_links_to_the_archived_source_served_as_sandboxed_text(
+    reviewer_client,
+):
+    page = page_uploaded(content=NEWS_PAGE.encode(), source_url="https://news.example/a")
+    article = article_page_ingest(page=page, field="html").article
+    detail = reviewer_client.get(reverse("article_detail", args=[article.pk]))
+    source_url = reverse("article_archived_source", args=[article.pk])
+    assert f'href="{source_url}"' in detail.content.decode()
+    assert "Archived source" in detail.content.decode()
+    response = reviewer_client.get(source_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content == NEWS_PAGE.encode()
+    download = reviewer_client.get(source_url, {"download": "1"})
+    assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_an_article_without_an_archived_source_has_no_link_and_its_url_is_404(reviewer_client):
+    article = article_ingest(text="Headline\nThe minister said 12% of schools closed.").article
+    detail = reviewer_client.get(reverse("article_detail", args=[article.pk]))
+    assert "Archived source" not in detail.content.decode()
+    source_url = reverse("article_archived_source", args=[article.pk])
+    assert reviewer_client.get(source_url).status_code == 404
+
+
+def test_the_form_adds_an_article_from_a_web_address(reviewer_client, local_site, private_allowed):
+    url = local_site.route("/news/schools", NEWS_PAGE)
+    response = reviewer_client.post(reverse("article_create"), {"url": url, "title": ""})
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("article_detail", args=[article.pk])
+    assert (article.title, article.publisher) == ("Minister's claim on schools", "Daily Example")
+    assert article.archived_source.final_url == url
+
+
+def test_the_form_adds_an_article_from_an_uploaded_html_page(reviewer_client):
+    upload = SimpleUploadedFile("schools.html", NEWS_PAGE.encode(), content_type="text/html")
+    response = reviewer_client.post(
+        reverse("article_create"), {"html": upload, "publisher": "The Desk's Name"}
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.channel == Article.Channel.UPLOAD
+    assert article.publisher == "The Desk's Name"
+
+
+def test_the_form_shows_a_refused_address_beside_its_field(reviewer_client, local_site):
+    url = local_site.route("/news/schools", NEWS_PAGE)
+    response = reviewer_client.post(reverse("article_create"), {"url": url})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["url"]
+    assert "127.0.0.1 is a loopback address" in errors["url"][0]
+    assert not Article.objects.exists()
+
+
+def test_the_form_takes_one_source_only(reviewer_client):
+    response = reviewer_client.post(
+        reverse("article_create"),
+        {"text": "The minister said 12% closed.", "url": "https://news.example/a"},
+    )
+    assert response.status_code == 400
+    assert "Give one of" in response.context["form"].errors["url"][0]
