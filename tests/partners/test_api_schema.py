@@ -129,12 +129,12 @@ def test_a_schemathesis_run_with_every_check_against_gunicorn_finds_nothing(tmp_
     binary = Path(sys.executable).with_name("schemathesis")
     try:
         run = subprocess.run(
-            [str(binary), "run", f"{server.url}/api/schema/?format=json", "--url", server.url,
+            [str(binary), "--config-file", str(page_config(tmp_path)),
+             "run", f"{server.url}/api/schema/?format=json", "--url", server.url,
              "--checks", "all", "--mode", "all",
              "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "60",
              "--workers", "1", "--request-timeout", "30", "--generation-database", "none",
-             "--no-color", "-H", f"Authorization: Bearer {token.secret}",
-             "--config-file", str(page_config(tmp_path))],
+             "--no-color", "-H", f"Authorization: Bearer {token.secret}"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
