@@ -29,6 +29,7 @@ from annotations.core.outbound import (
 )
 
 MAX_REDIRECTS = 5
+URL_MAX_CHARS = 2000  # Article.source_url, ArchivedSource.final_url
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # https certificates are checked with certifi's CA bundle; tests may swap in their own.
 TLS_VERIFY: ssl.SSLContext | bool = True
@@ -71,6 +72,10 @@ def page_fetch(*, url: str) -> FetchedPage:
     try:
         with outbound_client(timeout=timeout, verify=TLS_VERIFY) as client:
             for _ in range(MAX_REDIRECTS + 1):
+                if len(current) > URL_MAX_CHARS:
+                    raise _url_error(f"the address is longer than {URL_MAX_CHARS} characters")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("deadline passed")
                 with outbound_stream(
                     client=client,
                     method="GET",

@@ -297,3 +297,9 @@ def test_the_form_takes_one_source_only(reviewer_client):
     )
     assert response.status_code == 400
     assert "Give one of" in response.context["form"].errors["url"][0]
+
+
+def test_a_redirect_to_an_address_too_long_to_store_is_refused(local_site, private_allowed):
+    local_site.route("/long", b"", status=302, headers={"Location": "/" + "a" * 2100})
+    with pytest.raises(PageError, match="longer than 2000 characters"):
+        page_fetch(url=local_site.base + "/long")
