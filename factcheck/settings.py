@@ -338,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A claimant's "@type" would otherwise be named "@typeEnum", not a valid component name.
     "ENUM_NAME_OVERRIDES": {"ClaimantTypeEnum": ["Person", "Organization"]},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.partners.api.schema.request_bodies_required",
+    ],
 }
 # The fact-checking organisation named as ClaimReview author, and this site's public root
 # (ClaimReview urls point at it).
@@ -359,6 +363,15 @@ API_TOKEN_CACHE_SECONDS = env.float("API_TOKEN_CACHE_SECONDS", 5.0)
 WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", False)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
 WEBHOOK_RETRY_FOR_SECONDS = env.int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
+# Intake by URL: the same guard as webhooks (a desk's intranet, or the tests, turn it off),
+# and bounds on how long a page may take and how large it may be.
+INGEST_URL_ALLOW_PRIVATE = env.bool("INGEST_URL_ALLOW_PRIVATE", False)
+INGEST_URL_TIMEOUT_SECONDS = env.float(
+    "INGEST_URL_TIMEOUT_SECONDS", 10.0, validate=validate.Range(min=0, min_inclusive=False)
+)
+INGEST_URL_MAX_BYTES = env.int(
+    "INGEST_URL_MAX_BYTES", 5 * 1024 * 1024, validate=validate.Range(min=1)
+)
 
 # --- HTTPS ------------------------------------------------------------------------------
 # X-Forwarded-Proto says whether the request came in over HTTPS only when a reverse proxy in

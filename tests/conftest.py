@@ -10,6 +10,9 @@ from annotations.models import Article
 from factcheck.celery import app as celery_app
 from tests.factories import UserFactory
 
+# The local web server of the intake tests (the local_site fixture).
+pytest_plugins = ["tests.pages"]
+
 # Port 1 on the loopback: nothing listens, so connecting is refused at once.
 DEAD_BROKER_URL = "redis://127.0.0.1:1/0"
 

@@ -39,6 +39,20 @@ class ArticleForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
     )
+    url = forms.URLField(
+        label="Or the article's web address",
+        required=False,
+        max_length=2000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+        help_text="The page is fetched, the article's text, title, publisher and date are "
+        "taken from it, and the page is archived beside the article.",
+    )
+    html = forms.FileField(
+        label="Or upload a saved web page (.html)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}),
+    )
     source_url = forms.URLField(
         label="Source URL",
         required=False,
@@ -78,6 +92,15 @@ class ArticleForm(forms.Form):
         except ArticleInputError as exc:
             raise forms.ValidationError(f"This file can't be used: {exc}.") from None
 
+    def clean_html(self) -> bytes | None:
+        upload = self.cleaned_data.get("html")
+        if not upload:
+            return None
+        if upload.size > settings.INGEST_URL_MAX_BYTES:
+            limit = settings.INGEST_URL_MAX_BYTES / (1024 * 1024)
+            raise forms.ValidationError(f"This file can't be used: it is larger than {limit:g} MB.")
+        return upload.read()
+
     def clean(self) -> dict[str, Any]:
         super().clean()  # returns self.cleaned_data (typed as maybe None)
         cleaned = self.cleaned_data
@@ -90,7 +113,17 @@ class ArticleForm(forms.Form):
                     f"(bad byte at position {position}).",
                 )
         text, upload = cleaned.get("text", ""), cleaned.get("upload")
-        if "upload" in self.errors or "text" in self.errors:
+        if any(name in self.errors for name in ("upload", "text", "url", "html")):
+            return cleaned
+        pages = [name for name in ("url", "html") if cleaned.get(name)]
+        if pages:
+            # A page is the article's source: the text and .txt upload stay empty.
+            if text.strip() or upload or len(pages) > 1:
+                self.add_error(
+                    pages[-1], "Give one of: the text, a .txt file, a web address, an HTML file."
+                )
+            if pages == ["url"] and cleaned.get("source_url"):
+                self.add_error("source_url", "Leave this empty: the web address is the source.")
             return cleaned
         if text.strip() and upload:
             self.add_error("upload", "Paste the text or upload a file, not both.")
@@ -102,5 +135,8 @@ class ArticleForm(forms.Form):
             except ArticleInputError as exc:
                 self.add_error("text", f"This text can't be used: {exc}.")
         else:
-            self.add_error("text", "Paste the article's text here, or upload a .txt file.")
+            self.add_error(
+                "text",
+                "Paste the article's text here, upload a .txt file, or give its web address.",
+            )
         return cleaned

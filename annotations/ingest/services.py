@@ -12,7 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations.core.jobs import tagging_job_enqueue
-from annotations.models import Article, Statement, TaggingJob, statement_untouched_q
+from annotations.ingest.pages import FetchedPage, page_extract
+from annotations.models import (
+    ArchivedSource,
+    Article,
+    Statement,
+    TaggingJob,
+    statement_untouched_q,
+)
 from annotations.nlp.statements import DetectedStatement, statements_detect
 
 
@@ -83,8 +90,10 @@ def article_ingest(
     language: str = "en",
     channel: str = Article.Channel.WEB,
     created_by: User | None = None,
+    archive: FetchedPage | None = None,
 ) -> IngestResult:
-    """Store an article with its statements and a queued tagging job, all or nothing.
+    """Store an article with its statements and a queued tagging job (and the page it came
+    from, ``archive``), all or nothing.
 
     Ingesting the same text again returns the existing article (matched on the sha256 of
     the body) and changes nothing.
@@ -113,6 +122,15 @@ def article_ingest(
                 created_by=created_by,
             )
             statements_create(article=article)
+            if archive is not None:
+                ArchivedSource.objects.create(
+                    article=article,
+                    content=archive.content,
+                    content_type=archive.content_type,
+                    sha256=archive.sha256,
+                    final_url=archive.final_url,
+                    fetched_at=archive.fetched_at,
+                )
             TaggingJob.objects.create(article=article, queued_at=timezone.now())
             transaction.on_commit(lambda: tagging_job_enqueue(article_id=article.pk))
     except IntegrityError:
@@ -122,6 +140,34 @@ def article_ingest(
             raise
         return IngestResult(article=existing, created=False)
     return IngestResult(article=article, created=True)
+
+
+def article_page_ingest(
+    *,
+    page: FetchedPage,
+    title: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
+    language: str = "en",
+    channel: str = Article.Channel.WEB,
+    created_by: User | None = None,
+    field: str = "url",
+) -> IngestResult:
+    """Ingest the article a fetched or uploaded page holds, with the page archived beside
+    it. A title, publisher or date given here wins over the page's own; ``field`` is the
+    input an unusable page is reported beside."""
+    extracted = page_extract(html=page.content, url=page.final_url, field=field)
+    return article_ingest(
+        text=extracted.text,
+        title=title.strip() or extracted.title,
+        source_url=page.final_url,
+        publisher=publisher.strip() or extracted.publisher,
+        published_on=published_on or extracted.published_on,
+        language=language,
+        channel=channel,
+        created_by=created_by,
+        archive=page,
+    )
 
 
 def statements_create(*, article: Article) -> list[Statement]:

@@ -6,4 +6,9 @@ from annotations.ingest import views
 
 urlpatterns = [
     path("articles/new/", views.ArticleCreateView.as_view(), name="article_create"),
+    path(
+        "articles/<int:pk>/source/",
+        views.ArchivedSourceView.as_view(),
+        name="article_archived_source",
+    ),
 ]

@@ -5,15 +5,17 @@ from urllib.parse import parse_qsl
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from annotations.core.errors import DomainError
 from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.ingest.forms import ArticleForm, request_too_large_message
-from annotations.ingest.services import ArticleInputError, article_ingest
-from annotations.models import Article
+from annotations.ingest.pages import page_fetch, page_uploaded
+from annotations.ingest.services import ArticleInputError, article_ingest, article_page_ingest
+from annotations.models import ArchivedSource, Article
 
 
 def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
@@ -73,21 +75,61 @@ class ArticleCreateView(DeskRoleRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
+        given = {
+            "title": data["title"],
+            "publisher": data["publisher"],
+            "published_on": data["published_on"],
+            "created_by": request.user,
+        }
         try:
-            result = article_ingest(
-                text=data["body"],
-                title=data["title"],
-                source_url=data["source_url"],
-                publisher=data["publisher"],
-                published_on=data["published_on"],
-                channel=Article.Channel.UPLOAD if data["upload"] else Article.Channel.WEB,
-                created_by=request.user,
-            )
+            if data["url"]:
+                page = page_fetch(url=data["url"])
+                result = article_page_ingest(page=page, channel=Article.Channel.WEB, **given)
+            elif data["html"] is not None:
+                page = page_uploaded(content=data["html"], source_url=data["source_url"])
+                channel = Article.Channel.UPLOAD
+                result = article_page_ingest(page=page, channel=channel, field="html", **given)
+            else:
+                channel = Article.Channel.UPLOAD if data["upload"] else Article.Channel.WEB
+                result = article_ingest(
+                    text=data["body"], source_url=data["source_url"], channel=channel, **given
+                )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return render(request, self.template_name, {"form": form}, status=400)
         except ArticleInputError as exc:
-            form.add_error("text", str(exc))
+            source = "url" if data["url"] else "html" if data["html"] is not None else "text"
+            form.add_error(source, str(exc))
             return render(request, self.template_name, {"form": form}, status=400)
         if result.created:
             messages.success(request, "Article added. Entity tagging has been queued.")
         else:
             messages.info(request, "This text was already here: showing the existing article.")
         return redirect("article_detail", pk=result.article.pk)
+
+
+class ArchivedSourceView(DeskRoleRequiredMixin, View):
+    """The page an article was extracted from, as text: it is someone else's HTML, with
+    its scripts, and must never run as one of the site's pages."""
+
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        archived = get_object_or_404(ArchivedSource, article_id=pk)
+        response = HttpResponse(
+            bytes(archived.content),
+            content_type=archived_content_type(content_type=archived.content_type),
+        )
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["X-Content-Type-Options"] = "nosniff"
+        disposition = "attachment" if request.GET.get("download") else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="article-{pk}-source.html"'
+        return response
+
+
+def archived_content_type(*, content_type: str) -> str:
+    """text/plain, with the page's own charset if it said one (its bytes are unchanged)."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() == "charset" and charset.replace("-", "").isalnum():
+            return f"text/plain; charset={charset}"
+    return "text/plain"

@@ -1,6 +1,6 @@
 """The data model, one module per stage; import models from here (``annotations.models``)."""
 
-from annotations.models.articles import Article, Statement, statement_untouched_q
+from annotations.models.articles import ArchivedSource, Article, Statement, statement_untouched_q
 from annotations.models.entities import (
     Entity,
     EntityAlias,
@@ -29,6 +29,7 @@ __all__ = [
     "CLAIM_SUMMARY_MAX_CHARS",
     "SPEAKER_MAX_CHARS",
     "AppendOnlyQuerySet",
+    "ArchivedSource",
     "Article",
     "Entity",
     "EntityAlias",

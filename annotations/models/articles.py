@@ -45,6 +45,25 @@ class Article(models.Model):
         return reverse("article_detail", args=[self.pk])
 
 
+class ArchivedSource(models.Model):
+    """The page an article was extracted from, kept exactly as received (the archive of
+    record: pages change and vanish). Served to the desk as text, never as a page."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="archived_source", primary_key=True
+    )
+    content = models.BinaryField(help_text="The HTML exactly as fetched or uploaded.")
+    content_type = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    final_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the page was fetched from, after redirects."
+    )
+    fetched_at = models.DateTimeField(null=True, blank=True, help_text="Empty when uploaded.")
+
+    def __str__(self) -> str:
+        return f"Archived source of article {self.article_id}"
+
+
 class Statement(models.Model):
     """A checkable sentence (or a span a reviewer marked), pointing into the article body."""
 

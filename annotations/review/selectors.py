@@ -163,7 +163,14 @@ def article_rows(*, articles: Iterable[Article], search: str = "") -> list[Artic
 
 
 def article_get(*, article_id: int) -> Article | None:
-    return Article.objects.select_related("tagging_job", "created_by").filter(pk=article_id).first()
+    """The article with its tagging job, author and archived source (without the page's
+    bytes: the page only links to them)."""
+    return (
+        Article.objects.select_related("tagging_job", "created_by", "archived_source")
+        .defer("archived_source__content")
+        .filter(pk=article_id)
+        .first()
+    )
 
 
 def statement_list(*, article: Article) -> list[Statement]:

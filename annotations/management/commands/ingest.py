@@ -1,4 +1,5 @@
-"""python manage.py ingest PATH... — ingest UTF-8 text files as articles."""
+"""python manage.py ingest PATH... | --url URL | --html FILE — ingest UTF-8 text files, a web
+page or a saved HTML page as articles."""
 
 import json
 import time
@@ -9,10 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.core.validators import URLValidator
 
+from annotations.core.errors import DomainError
+from annotations.ingest.pages import page_fetch, page_uploaded
 from annotations.ingest.services import (
     ArticleInputError,
+    IngestResult,
     article_body_clean,
     article_ingest,
+    article_page_ingest,
     article_size_message,
     article_text_decode,
 )
@@ -26,14 +31,19 @@ class Command(DatabaseCommand):
     help = (
         "Ingest UTF-8 text files (one paragraph per line) as articles: split them into "
         "checkable statements and queue entity tagging. Every file is checked before any is "
-        f"stored. Limit: {settings.ARTICLE_MAX_CHARS:,} characters per article."
+        f"stored. Limit: {settings.ARTICLE_MAX_CHARS:,} characters per article. With --url "
+        "or --html, the article is extracted from a web page, which is archived beside it."
     )
     # The files are checked first (a missing file is the error to show), then the database.
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
-        parser.add_argument("--title", default="", help="Title (only with a single PATH).")
+        parser.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+        parser.add_argument("--url", default="", help="Fetch this web page (instead of PATHs).")
+        parser.add_argument(
+            "--html", type=Path, help="A saved HTML page (instead of PATHs); see --source-url."
+        )
+        parser.add_argument("--title", default="", help="Title (only with a single article).")
         parser.add_argument("--source-url", default="", help="Where the article was published.")
         parser.add_argument("--publisher", default="")
         parser.add_argument("--json", action="store_true", help="One JSON object per article.")
@@ -43,6 +53,11 @@ class Command(DatabaseCommand):
         parser.add_argument("--timeout", type=float, default=120.0, help="Seconds --wait waits.")
 
     def handle(self, *args, paths: list[Path], **opts) -> None:
+        given = sum(map(bool, (paths, opts["url"], opts["html"])))
+        if given != 1:
+            raise CommandError("give PATHs, --url URL or --html FILE (exactly one of them)")
+        if opts["url"] and opts["source_url"]:
+            raise CommandError("--source-url goes with PATHs or --html; --url is the source")
         if opts["title"] and len(paths) > 1:
             raise CommandError("--title applies to a single PATH; got several")
         if opts["source_url"]:
@@ -51,6 +66,34 @@ class Command(DatabaseCommand):
             except ValidationError:
                 url = opts["source_url"]
                 raise CommandError(f"--source-url is not an http(s) URL: {url}") from None
+        if opts["url"] or opts["html"]:
+            articles = [self.ingest_page(opts)]
+        else:
+            articles = self.ingest_files(paths, opts)
+        self.report(articles, opts)
+
+    def ingest_page(self, opts: dict) -> tuple[Article, bool]:
+        if opts["html"]:
+            content = read_html_file(opts["html"])
+        database_ready_check()
+        try:
+            if opts["html"]:
+                page = page_uploaded(content=content, source_url=opts["source_url"])
+            else:
+                page = page_fetch(url=opts["url"])
+            result: IngestResult = article_page_ingest(
+                page=page,
+                title=opts["title"],
+                publisher=opts["publisher"],
+                channel=Article.Channel.CLI,
+                field="html" if opts["html"] else "url",
+            )
+        except (DomainError, ArticleInputError) as exc:
+            where = opts["html"] or opts["url"]
+            raise CommandError(f"{where}: {exc}") from None
+        return result.article, result.created
+
+    def ingest_files(self, paths: list[Path], opts: dict) -> list[tuple[Article, bool]]:
         # Read and check every file first, so that a bad one stores nothing.
         texts = [(path, read_article_file(path)) for path in paths]
         database_ready_check()
@@ -68,7 +111,9 @@ class Command(DatabaseCommand):
             except ArticleInputError as exc:
                 raise CommandError(f"{path}: {exc}") from None
             articles.append((result.article, result.created))
+        return articles
 
+    def report(self, articles: list[tuple[Article, bool]], opts: dict) -> None:
         if opts["wait"]:
             unfinished = wait_for_tagging([a.pk for a, _ in articles], timeout=opts["timeout"])
         for article, created in articles:
@@ -138,6 +183,21 @@ def read_article_file(path: Path) -> str:
         return article_body_clean(text=article_text_decode(raw=raw))
     except ArticleInputError as exc:
         raise CommandError(f"{path}: {exc}") from None
+
+
+def read_html_file(path: Path) -> bytes:
+    """A saved page's bytes as they are (the archive keeps them); errors in one line."""
+    try:
+        if path.is_dir():
+            raise CommandError(f"{path}: is a directory, not an HTML file")
+        if path.stat().st_size > settings.INGEST_URL_MAX_BYTES:
+            limit = settings.INGEST_URL_MAX_BYTES / (1024 * 1024)
+            raise CommandError(f"{path}: the file is larger than {limit:g} MB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except PermissionError:
+        raise CommandError(f"{path}: permission denied") from None
 
 
 def wait_for_tagging(article_ids: list[int], *, timeout: float) -> list[int]:

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from annotations.ingest.pages import PageError
 from annotations.ingest.services import ArticleInputError
 
 API_PREFIX = "/api/"
@@ -30,8 +32,12 @@ def request_too_large_message() -> str:
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus: bad article input is a 400 with the message under ``text``, and
+    """DRF's handler, plus: bad article input is a 400 with the message under ``text``, a
+    page that cannot be used a 422 under ``url`` or ``html``, and
     a body Django refused as too large (a session client's form post) a 413."""
+    if isinstance(exc, PageError):
+        # Well-formed, but the page could not be had or holds no article: 422, not 400.
+        return Response({exc.field or "url": [exc.message]}, status=422)
     if isinstance(exc, ArticleInputError):
         exc = ValidationError({"text": [str(exc)]})
     elif isinstance(exc, RequestDataTooBig):

@@ -292,7 +292,13 @@ class ArticleDetailOutSerializer(ArticleListOutSerializer):
     statements = PublishedStatementSerializer(many=True)
 
 
+ARTICLE_SOURCES = ("text", "url", "html")
+
+
 class ArticleInSerializer(serializers.Serializer):
+    """An article to ingest from exactly one source: its text, a web page's URL, or a
+    saved page's HTML (the article is extracted from the page, which is archived)."""
+
     title = StrictCharField(
         max_length=TITLE_MAX_CHARS,
         required=False,
@@ -301,6 +307,7 @@ class ArticleInSerializer(serializers.Serializer):
         help_text="Leave out to use the first line of the text.",
     )
     text = StrictCharField(
+        required=False,
         max_length=settings.ARTICLE_MAX_CHARS,
         pattern=TEXT_PATTERN,
         pattern_message="The text must have a character other than white space, and no "
@@ -308,8 +315,23 @@ class ArticleInSerializer(serializers.Serializer):
         help_text="One paragraph per line. At least one character other than white space; "
         "no control characters but tab, LF and CR.",
     )
+    url = HttpURLField(
+        required=False,
+        max_length=2000,
+        help_text="A web page to fetch and extract the article from (its title, publisher "
+        "and date too, unless given). It must be public: private addresses are refused.",
+    )
+    html = StrictCharField(
+        required=False,
+        max_length=settings.INGEST_URL_MAX_BYTES,
+        pattern=NO_NUL_PATTERN,
+        help_text="A saved web page's HTML to extract the article from.",
+    )
     source_url = HttpURLField(
-        required=False, allow_blank=True, max_length=2000, help_text="An http or https URL."
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="An http or https URL; not with url, which is the source.",
     )
     publisher = StrictCharField(
         required=False, allow_blank=True, max_length=200, pattern=NO_NUL_PATTERN
@@ -325,6 +347,40 @@ class ArticleInSerializer(serializers.Serializer):
 
     def validate_publisher(self, value: str) -> str:
         return value.strip()
+
+    def validate(self, attrs: dict) -> dict:
+        given = [name for name in ARTICLE_SOURCES if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {name: ["Send exactly one of text, url and html."] for name in given or ["text"]}
+            )
+        if "url" in attrs and attrs.get("source_url"):
+            raise serializers.ValidationError(
+                {"source_url": ["Leave source_url out with url: the page is the source."]}
+            )
+        return attrs
+
+
+def _article_in_with(source: str) -> type[ArticleInSerializer]:
+    """The request's schema when the article comes from ``source`` (the one required
+    field of the three; the others left out)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        ArticleInSerializer.__init__(self, *args, **kwargs)
+        for name in ARTICLE_SOURCES:
+            if name != source:
+                self.fields.pop(name)
+        self.fields[source].required = True
+        if source == "url":
+            self.fields.pop("source_url")
+
+    name = f"Article{source.capitalize()}In"
+    return type(f"{name}Serializer", (ArticleInSerializer,), {"__init__": __init__})
+
+
+ArticleTextInSerializer = _article_in_with("text")
+ArticleUrlInSerializer = _article_in_with("url")
+ArticleHtmlInSerializer = _article_in_with("html")
 
 
 class DetectedStatementSerializer(serializers.Serializer):

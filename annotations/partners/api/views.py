@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.ingest.services import article_ingest
+from annotations.ingest.pages import page_fetch, page_uploaded
+from annotations.ingest.services import article_ingest, article_page_ingest
 from annotations.models import Article
 from annotations.partners.api import serializers as s
 from annotations.partners.api.errors import request_too_large_message
@@ -39,6 +40,11 @@ from annotations.publishing.selectors import (
 )
 from annotations.review.matches import statement_matches
 
+ARTICLE_IN = PolymorphicProxySerializer(
+    component_name="ArticleIn",
+    serializers=[s.ArticleTextInSerializer, s.ArticleUrlInSerializer, s.ArticleHtmlInSerializer],
+    resource_type_field_name=None,
+)
 CLAIMREVIEW_OR_TOMBSTONE = PolymorphicProxySerializer(
     component_name="ClaimReviewOrTombstone",
     serializers=[s.ClaimReviewSerializer, s.TombstoneSerializer],
@@ -61,6 +67,11 @@ ERRORS = {
     404: OpenApiResponse(s.ErrorSerializer, description="No such record."),
     413: OpenApiResponse(s.ErrorSerializer, description=request_too_large_message()),
     415: OpenApiResponse(s.ErrorSerializer, description="The body is not JSON."),
+    422: OpenApiResponse(
+        s.VALIDATION_ERROR_SCHEMA,
+        description="The page (url or html) could not be fetched or holds no article text; "
+        "the message is under the field.",
+    ),
     429: OpenApiResponse(s.ErrorSerializer, description="Over this client's rate."),
     500: OpenApiResponse(s.ErrorSerializer, description="A server error, or an outage."),
 }
@@ -209,22 +220,34 @@ class ArticleListView(ListAPIView):
 
     @extend_schema(
         operation_id="articles_create",
-        request=s.ArticleInSerializer,
+        request=ARTICLE_IN,
         parameters=[RETRY_AFTER],
         responses={
             201: s.IngestedArticleSerializer,
             200: s.IngestedArticleSerializer,
-            **error_responses(400, 413, 415),
+            **error_responses(400, 413, 415, 422),
         },
-        description="Ingest an article and get its detected statements back. The same text "
-        "sent again returns the existing article with 200.",
+        description="Ingest an article, from its text, a web page's URL or a saved page's "
+        "HTML, and get its detected statements back. The same text sent again returns the "
+        "existing article with 200.",
     )
     def post(self, request: Request) -> Response:
         data = s.ArticleInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        url, html = fields.pop("url", None), fields.pop("html", None)
         # An editor's session has a User; a partner's token does not (PartnerPrincipal).
         user = request.user if isinstance(request.user, User) else None
-        result = article_ingest(**data.validated_data, channel=Article.Channel.API, created_by=user)
+        fields.update(channel=Article.Channel.API, created_by=user)
+        if url is not None:
+            result = article_page_ingest(page=page_fetch(url=url), **fields)
+        elif html is not None:
+            page = page_uploaded(
+                content=html.encode("utf-8"), source_url=fields.pop("source_url", "")
+            )
+            result = article_page_ingest(page=page, field="html", **fields)
+        else:
+            result = article_ingest(**fields)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(s.IngestedArticleSerializer(result).data, status=code)
 
