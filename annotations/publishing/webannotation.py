@@ -18,7 +18,13 @@ from typing import Any
 from django.urls import reverse
 
 from annotations.models import PublishedVerdict
-from annotations.publishing.claimreview import Site, _iso, site_current, verdict_url
+from annotations.publishing.claimreview import (
+    Site,
+    _iso,
+    claimreview_or_tombstone,
+    site_current,
+    verdict_url,
+)
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PROFILE = CONTEXT
@@ -46,12 +52,11 @@ def web_annotation_build(
     *, published: PublishedVerdict, site: Site | None = None
 ) -> dict[str, Any]:
     """The Web Annotation of ``published`` (or of its withdrawal). ``published`` must come
-    with ``select_related("statement__article")`` and its stored document; no query is
-    made here."""
+    with ``select_related("statement__article")``; no query is made here."""
     site = site or site_current()
     statement = published.statement
     article = statement.article
-    document = published.document
+    document = claimreview_or_tombstone(published)
     appearance = document.get("itemReviewed", {}).get("appearance", {})
     # The article's URL as the ClaimReview published it; without one (or in a tombstone,
     # which has none), the article's own record in this API, which carries the text.
@@ -75,7 +80,7 @@ def web_annotation_build(
             "name": author["name"],
             "homepage": author["url"],
         }
-    if not document.get("withdrawn", True):
+    if not document["withdrawn"]:
         rating = document["reviewRating"]["alternateName"]
         annotation["body"] = [
             {

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from annotations.editorial.services import verdict_correction_start, verdict_withdraw
 from annotations.models import Article, PublishedVerdict, Statement
+from annotations.partners.api import serializers as s
 from annotations.partners.tokens import partner_token_create
 from annotations.publishing.export import annotations_export
 from annotations.publishing.webannotation import (
@@ -24,6 +25,11 @@ from tests.factories import (
     PublishedVerdictFactory,
     ReviewerFactory,
     StatementFactory,
+)
+from tests.publishing.test_api_claimreview import (
+    assert_required_present,
+    field_names,
+    keys_seen,
 )
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +259,17 @@ def test_the_export_reads_in_one_query_however_many_verdicts(django_assert_num_q
         published_on(phrase, article)
     with django_assert_num_queries(1):
         assert len(exported()) == 3
+
+
+def test_the_annotation_serializers_describe_exactly_what_the_builder_writes():
+    middle = published_on(MIDDLE, source_url="https://news.example.org/schools")
+    first = published_on(FIRST, middle.statement.article)  # no prefix
+    verdict_withdraw(statement_id=first.statement_id, user=EditorFactory(), reason="r")
+    first.refresh_from_db()
+    annotations = [web_annotation_build(published=p) for p in (middle, first)]
+    seen: dict = {}
+    for annotation in annotations:
+        keys_seen(s.WebAnnotationSerializer(), annotation, seen)
+        assert_required_present(s.WebAnnotationSerializer(), annotation)
+    assert {cls: field_names(cls()) for cls in seen} == seen
+    assert len(seen) == 5  # the annotation, its creator, body, target and selectors

@@ -2,17 +2,13 @@
 
 from rest_framework.renderers import JSONRenderer
 
-from annotations.publishing.webannotation import MEDIA_TYPE
-
 
 class WebAnnotationRenderer(JSONRenderer):
     """JSON-LD, chosen for ``application/ld+json`` with or without the Web Annotation
     profile (W3C Web Annotation Protocol, section 4). DRF matches a renderer's parameters
     against the Accept header's, so one declared with the profile would never be chosen
-    for ``*/*``: the views answer with ANNOTATION_CONTENT_TYPE themselves."""
+    for ``*/*``: the views answer with the profiled type (webannotation.MEDIA_TYPE)
+    themselves."""
 
     media_type = "application/ld+json"
     format = "jsonld"
-
-
-ANNOTATION_CONTENT_TYPE = MEDIA_TYPE
