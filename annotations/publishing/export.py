@@ -4,7 +4,8 @@ number of rows.
 Each published verdict carries its ClaimReview document, frozen when it was published
 (PublishedVerdict.document). On PostgreSQL the NDJSON export is PostgreSQL's own COPY of
 that column, passed through chunk by chunk; elsewhere (SQLite) rows are read in batches
-and written by Python. The CSV export flattens the same documents.
+and written by Python. The CSV export flattens the same documents; the annotations export
+builds a Web Annotation from each (publishing.webannotation), also row by row.
 """
 
 import csv
@@ -18,8 +19,9 @@ from django.db.models import Field
 from django.utils import timezone
 
 from annotations.models import PublishedVerdict
-from annotations.publishing.claimreview import CSV_COLUMNS, claimreview_csv_row
-from annotations.publishing.selectors import export_rows
+from annotations.publishing.claimreview import CSV_COLUMNS, claimreview_csv_row, site_current
+from annotations.publishing.selectors import annotation_export_rows, export_rows
+from annotations.publishing.webannotation import web_annotation_build
 
 
 def _horizon() -> datetime:
@@ -86,3 +88,13 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+def annotations_export(*, updated_since: datetime | None = None) -> Iterator[str]:
+    """The export as NDJSON of Web Annotations (one JSON-LD annotation a line, withdrawn
+    verdicts as annotations without a body), built row by row from the stored documents
+    and the statements' offsets."""
+    site = site_current()
+    for published in annotation_export_rows(updated_since=updated_since):
+        yield json.dumps(web_annotation_build(published=published, site=site), ensure_ascii=False)
+        yield "\n"

@@ -133,6 +133,64 @@ class TombstoneSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
+class AnnotationCreatorSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    name = serializers.CharField()
+    homepage = serializers.URLField()
+
+
+class AnnotationBodySerializer(_Typed):
+    """The verdict as text (a TextualBody, purpose "assessing"), or a link to its page (a
+    SpecificResource, purpose "describing")."""
+
+    # "source" is a Field attribute in DRF: declared this way to be a field.
+    extra_fields = {
+        "source": lambda: serializers.URLField(
+            required=False, help_text="The verdict's page on this site."
+        )
+    }
+    type = serializers.ChoiceField(choices=["TextualBody", "SpecificResource"])
+    purpose = serializers.ChoiceField(choices=["assessing", "describing"])
+    value = serializers.CharField(required=False, help_text="The rating, then the explanation.")
+    format = serializers.CharField(required=False)
+
+
+class AnnotationSelectorSerializer(serializers.Serializer):
+    """A TextQuoteSelector (``exact`` with up to 32 characters of ``prefix`` and
+    ``suffix``, none at the article's start or end) or a TextPositionSelector (``start``,
+    ``end``: offsets in Unicode code points into the article's text)."""
+
+    type = serializers.ChoiceField(choices=["TextQuoteSelector", "TextPositionSelector"])
+    exact = serializers.CharField(required=False)
+    prefix = serializers.CharField(required=False)
+    suffix = serializers.CharField(required=False)
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+
+
+class AnnotationTargetSerializer(_Typed):
+    extra_fields = {
+        "source": lambda: serializers.URLField(
+            help_text="The article's source URL, else its record in this API (which has the text)."
+        )
+    }
+    selector = AnnotationSelectorSerializer(many=True)
+
+
+class WebAnnotationSerializer(_Typed):
+    """A published verdict as a W3C Web Annotation; a withdrawn one has no ``body``."""
+
+    extra_fields = {"@context": serializers.CharField}
+    id = serializers.URLField(help_text="This annotation's URL in the API.")
+    type = serializers.CharField()
+    motivation = serializers.CharField()
+    created = serializers.DateTimeField()
+    modified = serializers.DateTimeField()
+    creator = AnnotationCreatorSerializer(required=False)
+    body = AnnotationBodySerializer(many=True, required=False)
+    target = AnnotationTargetSerializer()
+
+
 class ExportFilterSerializer(QueryParametersSerializer):
     """Query parameters of the exports."""
 

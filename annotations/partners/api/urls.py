@@ -26,6 +26,11 @@ urlpatterns = [
         public(views.ClaimReviewRelatedView.as_view()),
         name="api_claimreview_related",
     ),
+    path(
+        "v1/claimreviews/<int:pk>/annotation/",
+        public(views.ClaimReviewAnnotationView.as_view()),
+        name="api_claimreview_annotation",
+    ),
     path("v1/articles/", public(views.ArticleListView.as_view()), name="api_articles"),
     path("v1/articles/<int:pk>/", public(views.ArticleDetailView.as_view()), name="api_article"),
     path(
@@ -34,6 +39,11 @@ urlpatterns = [
         name="api_export_ndjson",
     ),
     path("v1/export.csv", public(views.CsvExportView.as_view()), name="api_export_csv"),
+    path(
+        "v1/export.annotations.ndjson",
+        public(views.AnnotationsExportView.as_view()),
+        name="api_export_annotations",
+    ),
     path(
         "schema/",
         public(

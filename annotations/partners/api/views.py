@@ -18,6 +18,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.fields import empty
 from rest_framework.generics import ListAPIView
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,8 +30,9 @@ from annotations.partners.api import serializers as s
 from annotations.partners.api.errors import request_too_large_message
 from annotations.partners.api.pagination import ArticleCursorPagination, SyncCursorPagination
 from annotations.partners.api.permissions import CanIngest
+from annotations.partners.api.renderers import WebAnnotationRenderer
 from annotations.publishing.claimreview import claimreview_example
-from annotations.publishing.export import csv_export, ndjson_export
+from annotations.publishing.export import annotations_export, csv_export, ndjson_export
 from annotations.publishing.selectors import (
     api_article_get,
     api_article_list,
@@ -38,6 +40,8 @@ from annotations.publishing.selectors import (
     claimreview_page_rows,
     published_public_get,
 )
+from annotations.publishing.webannotation import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
+from annotations.publishing.webannotation import web_annotation_build
 from annotations.review.matches import statement_matches
 
 ARTICLE_IN = PolymorphicProxySerializer(
@@ -157,27 +161,77 @@ class ClaimReviewListView(ListAPIView):
         return HttpResponse(body.encode(), content_type="application/json")
 
 
+def _published_or_404(pk: int):
+    # As committed, not held back like the lists (published_settled): that lag only
+    # keeps incremental sync from skipping a late commit, and held back here it made
+    # a verdict being corrected or withdrawn a 404 for API_SYNC_LAG_SECONDS.
+    published = published_public_get(published_id=pk)
+    if published is None:
+        raise NotFound("No published verdict with this id.")
+    return published
+
+
+ANNOTATION_DESCRIPTION = (
+    "The verdict as a W3C Web Annotation (JSON-LD): a TextualBody with the rating and "
+    "explanation, and a target with the article's source URL, a TextQuoteSelector (the "
+    "statement with up to 32 characters before and after) and a TextPositionSelector "
+    "(offsets in Unicode code points into the article's text). A withdrawn verdict is an "
+    "annotation without `body`. Changes only with the ClaimReview's `dateModified`."
+)
+
+
+def _annotation_response(published) -> Response:
+    # The profile says which JSON-LD this is (the renderer cannot declare it, see there).
+    return Response(web_annotation_build(published=published), content_type=ANNOTATION_MEDIA_TYPE)
+
+
 class ClaimReviewDetailView(APIView):
+    # JSON (the ClaimReview), or the Web Annotation for a client that asks for it.
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, WebAnnotationRenderer]
+
     @extend_schema(
         operation_id="claimreviews_retrieve",
         parameters=[RETRY_AFTER],
-        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(404)},
+        responses={
+            (200, "application/json"): CLAIMREVIEW_OR_TOMBSTONE,
+            (200, ANNOTATION_MEDIA_TYPE): s.WebAnnotationSerializer,
+            **error_responses(404),
+        },
         examples=[CLAIMREVIEW_EXAMPLE],
         description=(
             "One published verdict as it stands now: its ClaimReview, or its tombstone once "
             "withdrawn. Served from the moment it is published, through every correction "
             "and withdrawal (the lists hold the last seconds' changes back for sync; this "
-            "does not)."
+            f"does not). With `Accept: {ANNOTATION_MEDIA_TYPE}`, its Web Annotation instead "
+            "(as `/annotation/`)."
         ),
     )
     def get(self, request: Request, pk: int) -> Response:
-        # As committed, not held back like the lists (published_settled): that lag only
-        # keeps incremental sync from skipping a late commit, and held back here it made
-        # a verdict being corrected or withdrawn a 404 for API_SYNC_LAG_SECONDS.
-        published = published_public_get(published_id=pk)
-        if published is None:
-            raise NotFound("No published verdict with this id.")
+        published = _published_or_404(pk)
+        if isinstance(request.accepted_renderer, WebAnnotationRenderer):
+            return _annotation_response(published)
         return Response(s.ClaimReviewSerializer(published).data)
+
+
+class ClaimReviewAnnotationView(APIView):
+    # The annotation's own URL: JSON-LD unless the client asks for plain JSON.
+    renderer_classes = [WebAnnotationRenderer, JSONRenderer]
+
+    @extend_schema(
+        operation_id="claimreviews_annotation",
+        parameters=[RETRY_AFTER],
+        responses={
+            (200, ANNOTATION_MEDIA_TYPE): s.WebAnnotationSerializer,
+            (200, "application/json"): s.WebAnnotationSerializer,
+            **error_responses(404),
+        },
+        description=ANNOTATION_DESCRIPTION,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        published = _published_or_404(pk)
+        if isinstance(request.accepted_renderer, WebAnnotationRenderer):
+            return _annotation_response(published)
+        return Response(web_annotation_build(published=published))
 
 
 class ClaimReviewRelatedView(APIView):
@@ -192,9 +246,7 @@ class ClaimReviewRelatedView(APIView):
         ),
     )
     def get(self, request: Request, pk: int) -> Response:
-        published = published_public_get(published_id=pk)
-        if published is None:
-            raise NotFound("No published verdict with this id.")
+        published = _published_or_404(pk)
         matches = [] if published.is_withdrawn else statement_matches(statement=published.statement)
         data = s.RelatedClaimReviewsSerializer({"results": matches}, context={"request": request})
         return Response(data.data)
@@ -276,6 +328,8 @@ class ExportView(APIView):
         body: Iterator[bytes | str]
         if self.format_name == "csv":
             body, content_type = csv_export(updated_since=since), "text/csv; charset=utf-8"
+        elif self.format_name == "annotations.ndjson":
+            body, content_type = annotations_export(updated_since=since), "application/x-ndjson"
         else:
             body, content_type = ndjson_export(updated_since=since), "application/x-ndjson"
         response = StreamingHttpResponse(body, content_type=content_type)
@@ -311,3 +365,19 @@ class NdjsonExportView(ExportView):
 )
 class CsvExportView(ExportView):
     format_name = "csv"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_annotations",
+        parameters=[s.ExportFilterSerializer, RETRY_AFTER],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                str, description="One Web Annotation (JSON-LD) a line; see `/annotation/`."
+            ),
+            **error_responses(400),
+        },
+    )
+)
+class AnnotationsExportView(ExportView):
+    format_name = "annotations.ndjson"
