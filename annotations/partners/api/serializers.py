@@ -155,6 +155,18 @@ class AnnotationBodySerializer(_Typed):
     format = serializers.CharField(required=False)
 
 
+# Offsets index the article body: Unicode code points (Python str indices), not UTF-16
+# code units (JavaScript string indices), so an emoji counts as one.
+_START_HELP = (
+    "Offset of the first character in the article body, in Unicode code points (Python"
+    " str indices), not UTF-16 code units."
+)
+_END_HELP = (
+    "Offset just past the last character in the article body, in Unicode code points"
+    " (Python str indices), not UTF-16 code units: body[start:end] == text."
+)
+
+
 class AnnotationSelectorSerializer(serializers.Serializer):
     """A TextQuoteSelector (``exact`` with up to 32 characters of ``prefix`` and
     ``suffix``, none at the article's start or end) or a TextPositionSelector (``start``,
@@ -164,8 +176,8 @@ class AnnotationSelectorSerializer(serializers.Serializer):
     exact = serializers.CharField(required=False)
     prefix = serializers.CharField(required=False)
     suffix = serializers.CharField(required=False)
-    start = serializers.IntegerField(required=False, min_value=0)
-    end = serializers.IntegerField(required=False, min_value=0)
+    start = serializers.IntegerField(required=False, min_value=0, help_text=_START_HELP)
+    end = serializers.IntegerField(required=False, min_value=0, help_text=_END_HELP)
 
 
 class AnnotationTargetSerializer(_Typed):
@@ -272,17 +284,6 @@ VALIDATION_ERROR_SCHEMA = {
 
 
 # --- Articles -------------------------------------------------------------------------
-
-# Offsets index the article body: Unicode code points (Python str indices), not UTF-16
-# code units (JavaScript string indices), so an emoji counts as one.
-_START_HELP = (
-    "Offset of the first character in the article body, in Unicode code points (Python"
-    " str indices), not UTF-16 code units."
-)
-_END_HELP = (
-    "Offset just past the last character in the article body, in Unicode code points"
-    " (Python str indices), not UTF-16 code units: body[start:end] == text."
-)
 
 
 class FigureSerializer(serializers.Serializer):
