@@ -13,6 +13,12 @@ from django.utils import timezone
 
 from annotations.core.jobs import tagging_job_enqueue
 from annotations.ingest.pages import FetchedPage, page_extract
+from annotations.ingest.revisions import (
+    RevisionCarry,
+    article_revision_latest,
+    figure_dicts,
+    revision_carry,
+)
 from annotations.models import (
     ArchivedSource,
     Article,
@@ -31,6 +37,7 @@ class ArticleInputError(ValueError):
 class IngestResult:
     article: Article
     created: bool  # False when the same text had been ingested before
+    revised: RevisionCarry | None = None  # set when the text is a new revision
 
 
 TITLE_MAX_CHARS = 300
@@ -91,12 +98,16 @@ def article_ingest(
     channel: str = Article.Channel.WEB,
     created_by: User | None = None,
     archive: FetchedPage | None = None,
+    revision_of: Article | None = None,
 ) -> IngestResult:
     """Store an article with its statements and a queued tagging job (and the page it came
     from, ``archive``), all or nothing.
 
     Ingesting the same text again returns the existing article (matched on the sha256 of
-    the body) and changes nothing.
+    the body) and changes nothing. A new text for ``revision_of``, or with the source URL
+    of an article already here, is that article's next revision: the desk's statements,
+    verdicts and marks are carried onto it (ingest.revisions). Title, source URL,
+    publisher and date not given are the previous revision's.
     """
     body = article_body_clean(text=text)
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -104,24 +115,33 @@ def article_ingest(
     if existing is not None:
         return IngestResult(article=existing, created=False)
 
-    title = (title or "").strip() or article_title_default(body=body)
+    previous = revision_of or article_revision_latest(source_url=source_url)
+    title = (title or "").strip() or (previous.title if previous else "")
+    title = title or article_title_default(body=body)
     if len(title) > TITLE_MAX_CHARS:
         raise ArticleInputError(f"the title is longer than {TITLE_MAX_CHARS} characters")
 
     try:
         with transaction.atomic():
+            if previous is not None:
+                previous = _revision_lock(previous)
             article = Article.objects.create(
                 title=title,
                 body=body,
                 body_sha256=digest,
-                source_url=source_url,
-                publisher=publisher,
-                published_on=published_on,
+                source_url=source_url or (previous.source_url if previous else ""),
+                publisher=publisher or (previous.publisher if previous else ""),
+                published_on=published_on or (previous.published_on if previous else None),
                 language=language,
                 channel=channel,
                 created_by=created_by,
+                previous_revision=previous,
+                revision=previous.revision + 1 if previous else 1,
             )
             statements_create(article=article)
+            revised = None
+            if previous is not None:
+                revised = revision_carry(previous=previous, article=article, user=created_by)
             if archive is not None:
                 ArchivedSource.objects.create(
                     article=article,
@@ -136,10 +156,31 @@ def article_ingest(
     except IntegrityError:
         # Someone ingested the same text at the same moment: theirs won, return it.
         existing = Article.objects.filter(body_sha256=digest).first()
-        if existing is None:
-            raise
-        return IngestResult(article=existing, created=False)
-    return IngestResult(article=article, created=True)
+        if existing is not None:
+            return IngestResult(article=existing, created=False)
+        if previous is not None:  # or revised the same article (one next revision only)
+            raise ArticleInputError(_REVISED_MEANWHILE) from None
+        raise
+    return IngestResult(article=article, created=True, revised=revised)
+
+
+_REVISED_MEANWHILE = (
+    "this article was revised by someone else a moment ago; open its newest revision and "
+    "send the text again"
+)
+
+
+def _revision_lock(previous: Article) -> Article:
+    # The lock serialises two revisions of one article (PostgreSQL; on SQLite writes are
+    # serial anyway); the OneToOne on previous_revision is the backstop.
+    locked = Article.objects.select_for_update().get(pk=previous.pk)
+    newer = Article.objects.filter(previous_revision=locked).values_list("revision", flat=True)
+    if newer:
+        raise ArticleInputError(
+            f"revision {locked.revision} of this article already has a newer revision "
+            f"({newer[0]}): revise that one"
+        )
+    return locked
 
 
 def article_page_ingest(
@@ -152,6 +193,7 @@ def article_page_ingest(
     channel: str = Article.Channel.WEB,
     created_by: User | None = None,
     field: str = "url",
+    revision_of: Article | None = None,
 ) -> IngestResult:
     """Ingest the article a fetched or uploaded page holds, with the page archived beside
     it. A title, publisher or date given here wins over the page's own; ``field`` is the
@@ -167,6 +209,7 @@ def article_page_ingest(
         channel=channel,
         created_by=created_by,
         archive=page,
+        revision_of=revision_of,
     )
 
 
@@ -236,9 +279,6 @@ def _statement_new(*, article_id: int, detected: DetectedStatement) -> Statement
         score=round(detected.score, 3),
         scored_by=detected.scored_by,
         reasons=list(detected.reasons),
-        figures=[
-            {"text": f.text, "start": f.start, "end": f.end, "kind": f.kind}
-            for f in detected.figures
-        ],
+        figures=figure_dicts(detected.figures),
         speaker=detected.speaker or "",
     )

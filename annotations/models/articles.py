@@ -29,10 +29,25 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Revisions: a new text of the same article (same source URL, or "new revision") is a
+    # new row pointing at the one it revises; one to one, so a revision never forks. The
+    # newest revision is the one without a next_revision.
+    previous_revision = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_revision",
+        help_text="The revision this text replaces; empty for a first revision.",
+    )
+    revision = models.PositiveIntegerField(default=1, help_text="1 for the first text.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="article_recent_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="article_recent_idx"),
+            models.Index(fields=["source_url"], name="article_source_url_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -122,6 +137,19 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Anchor(models.TextChoices):
+        """How the statement came to this revision (ingest.revisions)."""
+
+        ORIGINAL = "", "Found in this text"
+        CARRIED = "carried", "Carried unchanged from the previous revision"
+        CHANGED = "changed", "Wording changed in this revision"
+        ORPHANED = "orphaned", "Not found in the next revision"
+
+    anchor = models.CharField(max_length=8, choices=Anchor.choices, blank=True, default="")
+    previous_text = models.TextField(
+        blank=True, help_text="The wording in the previous revision, when it changed."
+    )
 
     class Meta:
         ordering = ["article", "start"]

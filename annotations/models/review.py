@@ -122,11 +122,15 @@ class ReviewEvent(models.Model):
         RETURNED = "returned", "Returned to reviewer"
         CORRECTION = "correction", "Correction started"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        REANCHORED = "reanchored", "Article revised"
 
     # PROTECT: the history outlives nothing it describes; a statement (or article) with
     # history cannot be deleted.
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # Empty only for what no person did: a revision ingested from the command line.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
