@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -14,6 +15,7 @@ from annotations.core.errors import DomainError
 from annotations.core.roles import AuthenticatedRequest, DeskRoleRequiredMixin
 from annotations.ingest.forms import ArticleForm, request_too_large_message
 from annotations.ingest.pages import page_fetch, page_uploaded
+from annotations.ingest.revisions import RevisionCarry
 from annotations.ingest.services import ArticleInputError, article_ingest, article_page_ingest
 from annotations.models import ArchivedSource, Article
 
@@ -55,31 +57,48 @@ def post_data_decode(request: HttpRequest) -> tuple[QueryDict, dict[str, int]]:
 # nothing is done with a refused body, and everything else is checked by csrf_protect.
 @method_decorator(csrf_exempt, name="dispatch")
 class ArticleCreateView(DeskRoleRequiredMixin, View):
+    """Add an article, or (``pk``: articles/<pk>/revise/) a new revision of one."""
+
     template_name = "annotations/article_form.html"
 
-    def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ArticleForm()})
+    def get(self, request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+        context = {"form": ArticleForm(), "revising": _revising(pk)}
+        return render(request, self.template_name, context)
 
-    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+        revising = _revising(pk)
         try:
             fields, undecodable = post_data_decode(request)
         except RequestDataTooBig:
             form = ArticleForm.refused(field="text", message=request_too_large_message())
-            return render(request, self.template_name, {"form": form}, status=413)
-        return csrf_protect(self._create)(request, fields=fields, undecodable=undecodable)
+            context = {"form": form, "revising": revising}
+            return render(request, self.template_name, context, status=413)
+        create = csrf_protect(self._create)
+        return create(request, fields=fields, undecodable=undecodable, revising=revising)
 
     def _create(
-        self, request: AuthenticatedRequest, *, fields: QueryDict, undecodable: dict[str, int]
+        self,
+        request: AuthenticatedRequest,
+        *,
+        fields: QueryDict,
+        undecodable: dict[str, int],
+        revising: Article | None,
     ) -> HttpResponse:
         form = ArticleForm(fields, request.FILES, undecodable=undecodable)
+
+        def refused() -> HttpResponse:
+            context = {"form": form, "revising": revising}
+            return render(request, self.template_name, context, status=400)
+
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return refused()
         data = form.cleaned_data
         given = {
             "title": data["title"],
             "publisher": data["publisher"],
             "published_on": data["published_on"],
             "created_by": request.user,
+            "revision_of": revising,
         }
         try:
             if data["url"]:
@@ -96,16 +115,34 @@ class ArticleCreateView(DeskRoleRequiredMixin, View):
                 )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return render(request, self.template_name, {"form": form}, status=400)
+            return refused()
         except ArticleInputError as exc:
             source = "url" if data["url"] else "html" if data["html"] is not None else "text"
             form.add_error(source, str(exc))
-            return render(request, self.template_name, {"form": form}, status=400)
-        if result.created:
+            return refused()
+        if result.revised is not None:
+            messages.success(request, revision_message(result.revised))
+        elif result.created:
             messages.success(request, "Article added. Entity tagging has been queued.")
         else:
             messages.info(request, "This text was already here: showing the existing article.")
         return redirect("article_detail", pk=result.article.pk)
+
+
+def _revising(pk: int | None) -> Article | None:
+    return None if pk is None else get_object_or_404(Article.objects.defer("body"), pk=pk)
+
+
+def revision_message(carry: RevisionCarry) -> str:
+    """What the desk is told when a text becomes an article's next revision."""
+    parts = [f"{carry.carried} statement{pluralize(carry.carried)} carried unchanged"]
+    if carry.changed:
+        parts.append(
+            f"{carry.changed} reworded (flagged; a published verdict on one goes back to an editor)"
+        )
+    if carry.orphaned:
+        parts.append(f"{carry.orphaned} not found (kept on revision {carry.revision - 1})")
+    return f"Revision {carry.revision} added: {', '.join(parts)}. Entity tagging has been queued."
 
 
 class ArchivedSourceView(DeskRoleRequiredMixin, View):

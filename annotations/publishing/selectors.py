@@ -142,6 +142,8 @@ class PublishedArticle:
     published_on: date | None
     language: str
     created_at: datetime
+    revision: int
+    previous_revision_id: int | None
     body: str
     statements: list[PublishedStatement]
 
@@ -175,6 +177,8 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
         published_on=article.published_on,
         language=article.language,
         created_at=article.created_at,
+        revision=article.revision,
+        previous_revision_id=article.previous_revision_id,
         body=article.body,
         statements=[
             PublishedStatement(

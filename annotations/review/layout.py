@@ -67,6 +67,8 @@ def statement_title(statement: Statement) -> str:
     """The tooltip of a statement in the text: its state and why it was found checkable."""
     score = f"score {statement.score:.2f} ({statement.scored_by})"
     parts = [statement.get_review_state_display(), score]
+    if statement.anchor == Statement.Anchor.CHANGED:
+        parts.append("reworded in this revision")
     title = " · ".join(parts)
     if statement.reasons:
         title += ": " + ", ".join(str(r) for r in statement.reasons)

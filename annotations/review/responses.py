@@ -17,6 +17,7 @@ from annotations.review.layout import article_layout, article_text_html, stateme
 from annotations.review.panel import review_panel_get
 from annotations.review.selectors import (
     article_get,
+    article_revision_info,
     mention_list,
     statement_for_panel,
     statement_list,
@@ -70,6 +71,7 @@ def text_context(article: Article, *, selected_id: int | None = None) -> dict[st
         "selected_id": selected_id,
         "selected_key": str(selected_id or ""),
         "entity_labels": ENTITY_LABELS,
+        "revision": article_revision_info(article=article, statements=statements),
     }
 
 

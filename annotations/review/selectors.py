@@ -1,7 +1,8 @@
 """Read-side queries (HackSoft style): each returns what one page or command needs, in a
 fixed number of queries."""
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, 
 from django.db.models.functions import Coalesce
 
 from annotations.core.roles import REVIEWERS, user_has_desk_role
+from annotations.ingest.revisions import revision_chain_ids
 from annotations.models import (
     Article,
     EntityMention,
@@ -31,7 +33,8 @@ def article_list(
     paginator's COUNT stays cheap with thousands of articles."""
     if not user_has_desk_role(user):
         return Article.objects.none()
-    qs = Article.objects.select_related("tagging_job").defer("body")
+    # One row per article: its newest revision (earlier ones are linked from it).
+    qs = Article.objects.select_related("tagging_job").defer("body").filter(next_revision=None)
     if search:
         matching = statement_search(search=search).values("article_id")
         entities = EntityMention.objects.filter(_mention_matches_q(search), removed=False).values(
@@ -166,10 +169,55 @@ def article_get(*, article_id: int) -> Article | None:
     """The article with its tagging job, author and archived source (without the page's
     bytes: the page only links to them)."""
     return (
-        Article.objects.select_related("tagging_job", "created_by", "archived_source")
-        .defer("archived_source__content")
+        Article.objects.select_related(
+            "tagging_job", "created_by", "archived_source", "next_revision"
+        )
+        .defer("archived_source__content", "next_revision__body")
         .filter(pk=article_id)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """Where an article's text stands among its revisions, for the review page."""
+
+    number: int
+    previous_id: int | None
+    newer: Article | None  # the next revision, when this text has been superseded
+    carried: int  # statements carried from the previous revision, unchanged
+    changed: int  # and reworded
+    # Earlier revisions' statements this text lost (shown on the newest revision only).
+    orphans: list[Statement]
+
+
+def article_revision_info(
+    *, article: Article, statements: Sequence[Statement]
+) -> RevisionInfo | None:
+    """None for an article with one revision (no query then: ``article`` comes from
+    article_get, with its next revision joined)."""
+    newer = getattr(article, "next_revision", None)
+    if article.previous_revision_id is None and newer is None:
+        return None
+    orphans: list[Statement] = []
+    if newer is None:
+        orphans = list(
+            Statement.objects.filter(
+                article_id__in=revision_chain_ids(article=article),
+                anchor=Statement.Anchor.ORPHANED,
+            )
+            .select_related("article")
+            .only("pk", "text", "review_state", "article__id", "article__revision")
+            .order_by("-article__revision", "start")
+        )
+    anchors = Counter(s.anchor for s in statements)
+    return RevisionInfo(
+        number=article.revision,
+        previous_id=article.previous_revision_id,
+        newer=newer,
+        carried=anchors[Statement.Anchor.CARRIED],
+        changed=anchors[Statement.Anchor.CHANGED],
+        orphans=orphans,
     )
 
 
@@ -271,6 +319,8 @@ def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[st
         "sha256": article.body_sha256,
         "source_url": article.source_url,
         "publisher": article.publisher,
+        "revision": article.revision,
+        "previous_revision": article.previous_revision_id,
         "statements": [
             {
                 "id": s.pk,
@@ -282,6 +332,8 @@ def article_as_dict(*, article: Article, with_entities: bool = False) -> dict[st
                 "reasons": s.reasons,
                 "figures": s.figures,
                 "speaker": s.speaker or None,
+                "anchor": s.anchor or None,
+                "previous_text": s.previous_text or None,
             }
             for s in statement_list(article=article)
         ],

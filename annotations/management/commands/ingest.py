@@ -3,6 +3,7 @@ page or a saved HTML page as articles."""
 
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -143,6 +144,12 @@ class Command(DatabaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         verb = "Ingested" if created else "Already ingested"
+        if article.previous_revision_id:
+            anchors = Counter(s["anchor"] for s in data["statements"])
+            verb += (
+                f" revision {article.revision} (of article {article.previous_revision_id}:"
+                f" {anchors['carried']} carried, {anchors['changed']} reworded) as"
+            )
         self.stdout.write(
             f"{verb} article {article.pk}: {article.title!r} — "
             f"{pluralize(len(data['statements']), 'checkable statement')}, "

@@ -335,9 +335,21 @@ class PublishedStatementSerializer(serializers.Serializer):
     entities = EntityMentionOutSerializer(many=True, source="mentions")
 
 
+_REVISION_HELP = (
+    "1 for an article's first text; a new text with the same source URL is the next "
+    "revision, a new article id whose statements were re-anchored from the previous one."
+)
+
+
 class ArticleListOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    revision = serializers.IntegerField(help_text=_REVISION_HELP)
+    previous_revision = serializers.IntegerField(
+        source="previous_revision_id",
+        allow_null=True,
+        help_text="The article id of the revision this text replaces; null for a first text.",
+    )
     source_url = serializers.CharField(allow_blank=True)
     publisher = serializers.CharField(allow_blank=True)
     published_on = serializers.DateField(allow_null=True)
@@ -456,6 +468,13 @@ class DetectedStatementSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
     figures = FigureSerializer(many=True)
     speaker = serializers.CharField(allow_blank=True)
+    anchor = serializers.ChoiceField(
+        choices=["", "carried", "changed"],
+        help_text="On a new revision of an article: carried (the desk's statement, found "
+        "unchanged) or changed (found reworded; previous_text has the old wording); empty "
+        "for a statement found in this text.",
+    )
+    previous_text = serializers.CharField(allow_blank=True)
 
 
 class IngestedArticleSerializer(serializers.Serializer):
@@ -466,6 +485,12 @@ class IngestedArticleSerializer(serializers.Serializer):
     title = serializers.CharField(source="article.title")
     sha256 = serializers.CharField(source="article.body_sha256")
     created = serializers.BooleanField()
+    revision = serializers.IntegerField(source="article.revision", help_text=_REVISION_HELP)
+    previous_revision = serializers.IntegerField(
+        source="article.previous_revision_id",
+        allow_null=True,
+        help_text="The article id of the revision this text replaces; null for a first text.",
+    )
     statements = DetectedStatementSerializer(many=True, source="article.statements")
     tagging = serializers.CharField(
         source="article.tagging_job.state",
