@@ -8,6 +8,10 @@ take it. Services check their transitions here; views, templates and the admin a
     approved ──withdraw──► withdrawn   (during a correction the state stays; the published
                                         copy is what is withdrawn)
     not started / draft / returned ──dismiss──► dismissed ──restore──► draft or not started
+
+One step is not in the table because no person takes it: when an article is revised and
+an approved statement's sentence is reworded, ingest.revisions moves it approved ──►
+submitted, so an editor approves the verdict again for the new wording.
 """
 
 from dataclasses import dataclass
