@@ -10,7 +10,7 @@ builds a Web Annotation from each (publishing.webannotation), also row by row.
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,23 +28,44 @@ def _horizon() -> datetime:
     return timezone.now() - timedelta(seconds=settings.API_SYNC_LAG_SECONDS)
 
 
-# CSV with a quote and a delimiter that never occur in JSON text (PostgreSQL escapes every
-# control character inside JSON strings): each line is then the document, unaltered.
-# (COPY's text format would double every backslash.) Table and column names come from the
-# model's _meta, so a renamed table or column cannot leave this query behind.
+# COPY of the published rows in sync order, up to the horizon: {columns} and {options}
+# differ between the NDJSON and the CSV export. Table and column names come from the
+# model's _meta, so a renamed table or column cannot leave these queries behind.
 _COPY_SQL = """
 COPY (
-  SELECT {document}::text FROM {table}
+  SELECT {columns} FROM {table}
   WHERE {modified} <= {horizon} AND ({since}::timestamptz IS NULL OR {modified} >= {since})
   ORDER BY {modified}, {id}
-) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')
+) TO STDOUT WITH ({options})
 """
+# NDJSON: CSV with a quote and a delimiter that never occur in JSON text (PostgreSQL
+# escapes every control character inside JSON strings), so each line is the document,
+# unaltered. (COPY's text format would double every backslash.)
+_NDJSON_OPTIONS = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
+
+
+def _copy_sql(*, columns, options: str, updated_since: datetime | None):
+    from psycopg import sql
+
+    return sql.SQL(_COPY_SQL).format(
+        columns=columns,
+        options=sql.SQL(options),
+        table=sql.Identifier(PublishedVerdict._meta.db_table),
+        modified=sql.Identifier(_column("modified_at")),
+        id=sql.Identifier(_column("id")),
+        horizon=sql.Literal(_horizon()),
+        since=sql.Literal(updated_since),
+    )
 
 
 def ndjson_export(*, updated_since: datetime | None = None) -> Iterator[bytes | str]:
     """The export as chunks of NDJSON (one ClaimReview or tombstone a line)."""
     if connection.vendor == "postgresql":
-        yield from _copy_chunks(updated_since=updated_since)
+        from psycopg import sql
+
+        document = sql.SQL("{}::text").format(sql.Identifier(_column("document")))
+        query = _copy_sql(columns=document, options=_NDJSON_OPTIONS, updated_since=updated_since)
+        yield from _copy_chunks(query=query)
         return
     for published in export_rows(updated_since=updated_since):
         yield json.dumps(published.document, ensure_ascii=False) + "\n"
@@ -58,29 +79,43 @@ def _column(field_name: str) -> str:
     return field.column
 
 
-def _copy_chunks(*, updated_since: datetime | None) -> Iterator[bytes]:
-    from psycopg import sql
+# psycopg hands COPY's output over about a row at a time; the server writes each chunk
+# it is given to the socket, so rows are gathered into chunks of this size first.
+COPY_CHUNK_BYTES = 64 * 1024
 
-    query = sql.SQL(_COPY_SQL).format(
-        table=sql.Identifier(PublishedVerdict._meta.db_table),
-        document=sql.Identifier(_column("document")),
-        modified=sql.Identifier(_column("modified_at")),
-        id=sql.Identifier(_column("id")),
-        horizon=sql.Literal(_horizon()),
-        since=sql.Literal(updated_since),
-    )
+
+def _copy_chunks(*, query) -> Iterator[bytes]:
     connection.ensure_connection()
+    buffer = bytearray()
     with connection.connection.cursor() as cursor, cursor.copy(query) as copy:
         for chunk in copy:
-            yield bytes(chunk)
+            buffer += chunk
+            if len(buffer) >= COPY_CHUNK_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
 
 
-def csv_export(*, updated_since: datetime | None = None) -> Iterator[str]:
-    """The export as CSV: one row per published verdict (tombstones marked withdrawn)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for published in export_rows(updated_since=updated_since):
-        yield writer.writerow(claimreview_csv_row(document=published.document))
+def csv_export(*, updated_since: datetime | None = None) -> Iterator[bytes | str]:
+    """The export as CSV: a header, then one row per published verdict (tombstones marked
+    withdrawn), lines ending in LF. On PostgreSQL it is COPY's own CSV of the columns read
+    off the stored documents in SQL (_CSV_SQL); elsewhere Python's csv module writes the
+    same bytes (tests/publishing/test_csv_export.py compares the two)."""
+    if connection.vendor == "postgresql":
+        yield from _copy_chunks(query=_csv_copy_sql(updated_since=updated_since))
+        return
+    yield from csv_export_python(rows=export_rows(updated_since=updated_since))
+
+
+def csv_export_python(*, rows: Iterable[PublishedVerdict]) -> Iterator[str]:
+    """CSV written by Python, quoting as COPY does: a value holding a comma, a quote, CR
+    or LF is quoted (csv quotes CR and LF only when the line terminator has both, so rows
+    are written with CRLF and end in LF)."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(CSV_COLUMNS)[:-2] + "\n"
+    for published in rows:
+        yield writer.writerow(claimreview_csv_row(document=published.document))[:-2] + "\n"
 
 
 class _Echo:
@@ -88,6 +123,43 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+# Each CSV column (claimreview.CSV_FIELDS, same order) read off the document (jsonb) in
+# SQL. NULLIF: an empty value is NULL, which COPY writes as nothing, as csv writes "";
+# COPY would write an empty string as "".
+_CSV_SQL_COLUMNS = {
+    "id": "{d}->>'id'",
+    "url": "{d}->>'url'",
+    "claimReviewed": "{d}->>'claimReviewed'",
+    "verdict": "{d}->'reviewRating'->>'alternateName'",
+    "ratingValue": "{d}->'reviewRating'->>'ratingValue'",
+    "datePublished": "{d}->>'datePublished'",
+    "dateModified": "{d}->>'dateModified'",
+    "withdrawn": "{d}->>'withdrawn'",
+    "withdrawnAt": "{d}->>'withdrawnAt'",
+    "speaker": "{d}->'itemReviewed'->'author'->>'name'",
+    "articleUrl": "{d}->'itemReviewed'->'appearance'->>'url'",
+    "articleHeadline": "{d}->'itemReviewed'->'appearance'->>'headline'",
+    "reviewBody": "{d}->>'reviewBody'",
+    "sources": "(SELECT string_agg(c->>'url', ' ' ORDER BY n)"
+    " FROM jsonb_array_elements({d}->'citation') WITH ORDINALITY AS t(c, n))",
+}
+
+
+def _csv_copy_sql(*, updated_since: datetime | None):
+    from psycopg import sql
+
+    if list(_CSV_SQL_COLUMNS) != CSV_COLUMNS:
+        raise LookupError("the CSV export's SQL columns differ from CSV_COLUMNS")
+    columns = sql.SQL(", ").join(
+        sql.SQL("NULLIF({expression}, '') AS {name}").format(
+            expression=sql.SQL(expression).format(d=sql.Identifier(_column("document"))),
+            name=sql.Identifier(name),
+        )
+        for name, expression in _CSV_SQL_COLUMNS.items()
+    )
+    return _copy_sql(columns=columns, options="FORMAT csv, HEADER", updated_since=updated_since)
 
 
 def annotations_export(*, updated_since: datetime | None = None) -> Iterator[str]:

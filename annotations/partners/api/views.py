@@ -358,7 +358,11 @@ class NdjsonExportView(ExportView):
         operation_id="export_csv",
         parameters=[s.ExportFilterSerializer, RETRY_AFTER],
         responses={
-            (200, "text/csv"): OpenApiResponse(str, description="One verdict a row."),
+            (200, "text/csv"): OpenApiResponse(
+                str,
+                description="A header, then one verdict a row; UTF-8, LF line ends, quoted "
+                "only where a cell holds a comma, a quote or a line break.",
+            ),
             **error_responses(400),
         },
     )
