@@ -16,7 +16,7 @@ _TABLE = PublishedVerdict._meta.db_table
 @login_not_required
 def claimreviews_floor(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT document::text FROM {_TABLE} ORDER BY modified_at, id LIMIT 100")
+        cursor.execute(f"SELECT document_json FROM {_TABLE} ORDER BY modified_at, id LIMIT 100")
         body = "[" + ",".join(row[0] for row in cursor.fetchall()) + "]"
     return HttpResponse(body.encode(), content_type="application/json")
 

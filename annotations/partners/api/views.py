@@ -156,7 +156,7 @@ class ClaimReviewListView(ListAPIView):
             {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
         )
         body = "".join(
-            [links[:-1], ',"results":[', ",".join(r["document_text"] for r in rows), "]}"]
+            [links[:-1], ',"results":[', ",".join(r["document_json"] for r in rows), "]}"]
         )
         return HttpResponse(body.encode(), content_type="application/json")
 
