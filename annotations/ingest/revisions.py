@@ -29,6 +29,7 @@ from django.contrib.auth.models import User
 
 from annotations.models import Article, EntityMention, ReviewEvent, Statement
 from annotations.models import statement_untouched_q as untouched_q
+from annotations.nlp.anchoring import Anchor as AnchorFound
 from annotations.nlp.anchoring import anchors_find, quote_at
 from annotations.nlp.statements.figures import Figure, figures_find
 from annotations.nlp.statements.sentences import sentences_split
@@ -102,38 +103,9 @@ def revision_carry(*, previous: Article, article: Article, user: User | None) ->
     counts = {Anchor.CARRIED: 0, Anchor.CHANGED: 0, Anchor.ORPHANED: 0}
     for statement, anchor in zip(statements, anchors, strict=True):
         from_state = statement.review_state
-        if anchor is None:
-            statement.anchor = Anchor.ORPHANED
-            note = (
-                f"Not found in revision {article.revision} of the article: kept on revision "
-                f"{previous.revision}, whose text it quotes."
-            )
-        else:
-            delta = anchor.start - statement.start
-            statement.article = article
-            statement.order = max(0, bisect_right(starts, anchor.start) - 1)
-            if anchor.exact:
-                statement.anchor, statement.previous_text = Anchor.CARRIED, ""
-                statement.figures = [
-                    {**f, "start": f["start"] + delta, "end": f["end"] + delta}
-                    for f in statement.figures
-                ]
-                note = f"Carried unchanged to revision {article.revision} of the article."
-            else:
-                statement.anchor, statement.previous_text = Anchor.CHANGED, statement.text
-                statement.text = article.body[anchor.start : anchor.end]
-                statement.figures = figure_dicts(figures_find(statement.text, offset=anchor.start))
-                note = (
-                    f"Revision {article.revision} of the article words it differently "
-                    f"({anchor.score:.0f}% alike); it was: “{statement.previous_text}”"
-                )
-                if from_state == State.APPROVED:
-                    # Not in review.workflow's table: no person takes this step. The
-                    # published verdict was approved for the old wording, so an editor
-                    # approves it again (or returns it) for the new one.
-                    statement.review_state = State.SUBMITTED
-                    note += " The published verdict goes back to an editor."
-            statement.start, statement.end = anchor.start, anchor.end
+        note = _statement_place(
+            statement, anchor=anchor, article=article, previous=previous, starts=starts
+        )
         counts[Anchor(statement.anchor)] += 1
         statement.save()
         verdict = getattr(statement, "verdict", None)
@@ -156,6 +128,48 @@ def revision_carry(*, previous: Article, article: Article, user: User | None) ->
         mentions_carried=carried,
         mentions_left=left,
     )
+
+
+def _statement_place(
+    statement: Statement,
+    *,
+    anchor: AnchorFound | None,
+    article: Article,
+    previous: Article,
+    starts: list[int],
+) -> str:
+    """Set ``statement`` (unsaved) where ``anchor`` puts it in ``article``, or orphan it;
+    returns the note for its history."""
+    if anchor is None:
+        statement.anchor = Anchor.ORPHANED
+        return (
+            f"Not found in revision {article.revision} of the article: kept on revision "
+            f"{previous.revision}, whose text it quotes."
+        )
+    delta = anchor.start - statement.start
+    statement.article = article
+    statement.order = max(0, bisect_right(starts, anchor.start) - 1)
+    statement.start, statement.end = anchor.start, anchor.end
+    if anchor.exact:
+        statement.anchor, statement.previous_text = Anchor.CARRIED, ""
+        statement.figures = [
+            {**f, "start": f["start"] + delta, "end": f["end"] + delta} for f in statement.figures
+        ]
+        return f"Carried unchanged to revision {article.revision} of the article."
+    statement.anchor, statement.previous_text = Anchor.CHANGED, statement.text
+    statement.text = article.body[anchor.start : anchor.end]
+    statement.figures = figure_dicts(figures_find(statement.text, offset=anchor.start))
+    note = (
+        f"Revision {article.revision} of the article words it differently "
+        f"({anchor.score:.0f}% alike); it was: “{statement.previous_text}”"
+    )
+    if statement.review_state == State.APPROVED:
+        # Not in review.workflow's table: no person takes this step. The published
+        # verdict was approved for the old wording, so an editor approves it again (or
+        # returns it) for the new one.
+        statement.review_state = State.SUBMITTED
+        note += " The published verdict goes back to an editor."
+    return note
 
 
 def _mentions_carry(*, previous: Article, article: Article) -> tuple[int, int]:

@@ -71,8 +71,15 @@ def text_context(article: Article, *, selected_id: int | None = None) -> dict[st
         "selected_id": selected_id,
         "selected_key": str(selected_id or ""),
         "entity_labels": ENTITY_LABELS,
-        "revision": article_revision_info(article=article, statements=statements),
     }
+
+
+def page_context(article: Article, *, selected_id: int | None = None) -> dict[str, Any]:
+    """text_context and what only the whole page shows: where the text stands among the
+    article's revisions (not recomputed for each refresh of the text alone)."""
+    context = text_context(article, selected_id=selected_id)
+    context["revision"] = article_revision_info(article=article, statements=context["statements"])
+    return context
 
 
 def panel_response(
@@ -88,7 +95,7 @@ def panel_response(
         if panel.get("notice"):
             messages.success(request, panel["notice"])
         return redirect(article_url(statement.article_id, statement.pk))
-    context = text_context(article_or_404(statement.article_id), selected_id=statement.pk)
+    context = page_context(article_or_404(statement.article_id), selected_id=statement.pk)
     panel.setdefault(
         "mentions", statement_mentions(statement=statement, mentions=context["mentions"])
     )

@@ -49,6 +49,7 @@ from annotations.review.responses import (
     article_or_404,
     is_script,
     json_response,
+    page_context,
     panel_response,
     statement_or_404,
     text_context,
@@ -77,7 +78,7 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
         statement = statement_for_panel(statement_id=selected_id) if selected_id else None
         if statement is not None and statement.article_id != pk:
             statement = None
-        context = text_context(article, selected_id=statement.pk if statement else None)
+        context = page_context(article, selected_id=statement.pk if statement else None)
         if statement is not None:
             mentions = statement_mentions(statement=statement, mentions=context["mentions"])
             context["panel"] = review_panel_get(
