@@ -7,11 +7,12 @@ database, 1,000 published verdicts). Prints the profile as text.
 
 import os
 import sys
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_floor")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "profile-only")
 os.environ.setdefault("API_SYNC_LAG_SECONDS", "0")
@@ -49,12 +50,36 @@ def main() -> None:
         path = "/api/v1/claimreviews/?page_size=100"
         first = client.get(path)
         assert first.status_code == 200, (first.status_code, first.content[:300])
+        if os.environ.get("PROFILE_TIMES") == "1":  # per request, beside the floor view
+            floor = Client()
+            for label, get, url in (
+                ("floor", floor.get, "/bench/floor/"),
+                ("api", client.get, path),
+            ) * 3:
+                start = time.perf_counter()
+                for _ in range(500):
+                    get(url)
+                print(f"{label}: {(time.perf_counter() - start) / 500 * 1000:.3f} ms")
+            return
+        if os.environ.get("PROFILE_CPROFILE") == "1":
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as prof:
+                for _ in range(500):
+                    client.get(path)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+            return
         profiler = Profiler(interval=0.0002)
         profiler.start()
         for _ in range(200):
             client.get(path)
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(
+            profiler.output_text(
+                unicode=False, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
+            )
+        )
     finally:
         teardown_databases(old_config, verbosity=0)
 

@@ -1,3 +1,4 @@
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,13 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+@functools.cache
+def _page_size_field(max_page_size: int | None) -> WireIntegerField:
+    # Made once: building a DRF field costs more than validating a number with it, and a
+    # field that is not bound to a serializer keeps no state between validations.
+    return WireIntegerField(min_value=1, max_value=max_page_size)
+
+
 class StrictCursorPagination(CursorPagination):
     """DRF's cursor pagination with its parameters parsed strictly: a malformed
     ``cursor`` or ``page_size`` is a 400 naming it, not ignored. The ordering's first
@@ -30,7 +38,7 @@ class StrictCursorPagination(CursorPagination):
         values = request.query_params.getlist(self.page_size_query_param)
         if not values:
             return self.page_size
-        field = WireIntegerField(min_value=1, max_value=self.max_page_size)
+        field = _page_size_field(self.max_page_size)
         try:
             if len(values) > 1:
                 raise ValidationError(["Give this parameter once."])

@@ -84,11 +84,21 @@ def _counter_hit(key: str, *, ttl: int) -> int:
         # INCR and EXPIRE in one round trip. Django's cache API has no atomic
         # "increment or create": add() then incr() would be two.
         full_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full_key, write=True)
-        pipe = client.pipeline(transaction=False)
+        pipe = _redis_client(cache).pipeline(transaction=False)
         pipe.incr(full_key)
         pipe.expire(full_key, ttl)
         count, _ = pipe.execute()
         return int(count)
     cache.add(key, 0, timeout=ttl)  # the embedded default's file cache
     return cache.incr(key)
+
+
+def _redis_client(cache: RedisCache):
+    """The primary server's client, made once per cache instance (one per thread):
+    Django makes a new redis-py client object on every call, a tenth of the throttle's time
+    per request. The client only borrows connections from the pool, so it can be kept."""
+    client = getattr(cache, "_throttle_client", None)
+    if client is None:
+        client = cache._cache.get_client(write=True)
+        cache._throttle_client = client  # type: ignore[attr-defined]
+    return client
