@@ -14,11 +14,13 @@ did, so article text can never inject markup.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape  # Django's escape is this, behind a lazy-string wrapper
+from itertools import pairwise
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.models import EntityMention, Statement, mention_in_statement
+from annotations.models import Statement
+from annotations.review.selectors import MentionSpan
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Segment:
     text: str
     start: int = 0
     figure_kind: str = ""  # "money", "count", ... when inside a figure
-    mention: EntityMention | None = None
+    mention: MentionSpan | None = None
     # Precomputed for the template, as strings (a number in a template goes through
     # localisation, which costs more than the rest of a segment's rendering).
     start_attr: str = ""
@@ -63,10 +65,15 @@ class Paragraph:
         return str(self.start)
 
 
+# The states' labels, looked up once: get_review_state_display() flattens and hashes the
+# choices on every call, a third of the layout's time on a long article.
+_STATE_LABELS = dict(Statement.ReviewState.choices)
+
+
 def statement_title(statement: Statement) -> str:
     """The tooltip of a statement in the text: its state and why it was found checkable."""
     score = f"score {statement.score:.2f} ({statement.scored_by})"
-    parts = [statement.get_review_state_display(), score]
+    parts = [_STATE_LABELS[statement.review_state], score]
     if statement.anchor == Statement.Anchor.CHANGED:
         parts.append("reworded in this revision")
     title = " · ".join(parts)
@@ -76,45 +83,57 @@ def statement_title(statement: Statement) -> str:
 
 
 def article_layout(
-    *, body: str, statements: Sequence[Statement], mentions: Sequence[EntityMention]
+    *, body: str, statements: Sequence[Statement], mentions: Sequence[MentionSpan]
 ) -> list[Paragraph]:
     """Cut ``body`` at every statement, figure and mention boundary and at line breaks.
 
     Statements do not overlap (one per sentence); a mention that crosses a statement edge
     is simply cut in two. Overlapping mentions: the first (by start) wins its characters.
+    ``mentions`` are in text order (review.selectors.mention_list).
     """
     n = len(body)
+    # What covers each character, and every offset where that may change: the text is
+    # walked from cut to cut, not character by character (a long article has ten times
+    # more characters than cuts).
     statement_at: list[Statement | None] = [None] * n
     figure_at = [""] * n
-    mention_at: list[EntityMention | None] = [None] * n
+    mention_at: list[MentionSpan | None] = [None] * n
+    cuts = {0, n}
     for s in statements:
-        for i in range(s.start, min(s.end, n)):
-            statement_at[i] = s
+        _cover(statement_at, s.start, s.end, s)
+        cuts.update((s.start, s.end))
         for f in s.figures:
-            for i in range(f["start"], min(f["end"], n)):
-                figure_at[i] = f["kind"]
+            _cover(figure_at, f["start"], f["end"], f["kind"])
+            cuts.update((f["start"], f["end"]))
+    covered_to = 0  # sorted by start: an earlier mention holds [start, covered_to)
     for m in mentions:
-        for i in range(m.start, min(m.end, n)):
-            if mention_at[i] is None:
-                mention_at[i] = m
+        _cover(mention_at, max(m.start, covered_to), m.end, m)
+        covered_to = max(covered_to, m.end)
+        cuts.update((m.start, m.end))
+    line_break = body.find("\n")
+    while line_break != -1:
+        cuts.update((line_break, line_break + 1))
+        line_break = body.find("\n", line_break + 1)
+    bounds = sorted(c for c in cuts if 0 <= c <= n)
 
     mention_titles: dict[int, str] = {}
     seen_statements: set[int] = set()
     paragraphs = [Paragraph()]
-    i = 0
-    while i < n:
-        if body[i] == "\n":
+    last_key: tuple | None = None
+    for i, j in pairwise(bounds):
+        if body[i] == "\n":  # a line break is a piece of its own
             if paragraphs[-1].runs:
                 paragraphs.append(Paragraph())
-            i += 1
+            last_key = None
             continue
-        if not paragraphs[-1].runs:
-            paragraphs[-1].start = i
-        j = i + 1
         key = (statement_at[i], figure_at[i], mention_at[i])
-        while j < n and body[j] != "\n" and (statement_at[j], figure_at[j], mention_at[j]) == key:
-            j += 1
         runs = paragraphs[-1].runs
+        if not runs:
+            paragraphs[-1].start = i
+        elif key == last_key:  # a cut that changes nothing here (say, a nested mention)
+            runs[-1].segments[-1].text += body[i:j]
+            continue
+        last_key = key
         statement = statement_at[i]
         if not runs or runs[-1].statement is not statement:
             run = Run(statement=statement, start=i, start_attr=str(i))
@@ -123,30 +142,27 @@ def article_layout(
                 run.first = statement.pk not in seen_statements
                 seen_statements.add(statement.pk)
                 run.state = statement.review_state
-                run.state_label = statement.get_review_state_display()
+                run.state_label = _STATE_LABELS[statement.review_state]
                 run.title = statement_title(statement)
             runs.append(run)
         segment = Segment(body[i:j], i, figure_at[i], mention_at[i])
         mention = mention_at[i]
         if mention is not None:
             if mention.pk not in mention_titles:
-                mention_titles[mention.pk] = f"{mention.label}: {mention.entity.name}"
+                mention_titles[mention.pk] = f"{mention.label}: {mention.entity_name}"
             segment.start_attr = str(i)
             segment.mention_id = str(mention.pk)
             segment.mention_label = mention.label
             segment.mention_title = mention_titles[mention.pk]
         runs[-1].segments.append(segment)
-        i = j
     return [p for p in paragraphs if p.runs]
 
 
-def statement_mentions(
-    *, statement: Statement, mentions: Sequence[EntityMention]
-) -> list[EntityMention]:
-    """The mentions of ``statement`` among the article's ``mentions`` (sorted by start)."""
-    return [
-        m for m in mentions if mention_in_statement(m, start=statement.start, end=statement.end)
-    ]
+def _cover(at: list, start: int, end: int, value) -> None:
+    """Set ``at[start:end]`` (clipped to the text) to ``value``."""
+    start, end = max(start, 0), min(end, len(at))
+    if start < end:
+        at[start:end] = [value] * (end - start)
 
 
 def article_text_html(*, paragraphs: Sequence[Paragraph], selected_key: str) -> SafeString:

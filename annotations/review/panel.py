@@ -27,6 +27,7 @@ from annotations.review.forms import (
 )
 from annotations.review.matches import ClaimMatch, statement_matches
 from annotations.review.selectors import (
+    MentionSpan,
     entity_mention_counts,
     returned_note,
     reviewer_list,
@@ -124,7 +125,7 @@ def review_panel_get(
     user: User,
     statement: Statement,
     mentions: Sequence[EntityMention] | None = None,
-    article_mentions: Sequence[EntityMention] | None = None,
+    article_mentions: Sequence[MentionSpan] | None = None,
     form: VerdictForm | None = None,
     formset: forms.BaseFormSet | None = None,
     dismiss_form: DismissForm | None = None,
@@ -136,9 +137,9 @@ def review_panel_get(
     text_changed: bool = False,
 ) -> ReviewPanel:
     """The panel of ``statement`` (from review.selectors.statement_for_panel) as ``user``
-    sees it. Forms not given start from the saved verdict; ``mentions`` (the statement's)
-    may come from the article's, already read for the text (``article_mentions``: then
-    the counts per entity are taken from them, not queried)."""
+    sees it. Forms not given start from the saved verdict; ``mentions`` (the statement's,
+    as models) are read when not given; with ``article_mentions`` (the article's, already
+    read for the text) the counts per entity are taken from them, not queried."""
     verdict = verdict_of(statement)
     saved_sources = list(verdict.sources.all()) if verdict else []
     rights = panel_rights(user=user, statement=statement)
@@ -205,10 +206,10 @@ def _panel_mentions(
     *,
     statement: Statement,
     mentions: Sequence[EntityMention],
-    article_mentions: Sequence[EntityMention] | None,
+    article_mentions: Sequence[MentionSpan] | None,
 ) -> list[PanelMention]:
-    if article_mentions is not None:
-        counts = Counter(m.entity_id for m in article_mentions if not m.removed)
+    if article_mentions is not None:  # visible mentions only (mention_list)
+        counts = Counter(m.entity_id for m in article_mentions)
     else:
         counts = Counter(
             entity_mention_counts(

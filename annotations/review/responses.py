@@ -13,7 +13,7 @@ from django.urls import reverse
 from annotations.core.roles import AuthenticatedRequest
 from annotations.models import Article, Statement
 from annotations.review.forms import ENTITY_LABELS
-from annotations.review.layout import article_layout, article_text_html, statement_mentions
+from annotations.review.layout import article_layout, article_text_html
 from annotations.review.panel import review_panel_get
 from annotations.review.selectors import (
     article_get,
@@ -96,9 +96,6 @@ def panel_response(
             messages.success(request, panel["notice"])
         return redirect(article_url(statement.article_id, statement.pk))
     context = page_context(article_or_404(statement.article_id), selected_id=statement.pk)
-    panel.setdefault(
-        "mentions", statement_mentions(statement=statement, mentions=context["mentions"])
-    )
     panel.setdefault("article_mentions", context["mentions"])
     context["panel"] = review_panel_get(user=request.user, statement=statement, **panel)
     return render(request, PAGE_TEMPLATE, context, status=status)

@@ -40,7 +40,6 @@ from annotations.review.forms import (
     form_first_error,
     verdict_input_validate,
 )
-from annotations.review.layout import statement_mentions
 from annotations.review.matches import verdict_reuse
 from annotations.review.panel import review_panel_get
 from annotations.review.responses import (
@@ -80,12 +79,10 @@ class ArticleDetailView(DeskRoleRequiredMixin, View):
             statement = None
         context = page_context(article, selected_id=statement.pk if statement else None)
         if statement is not None:
-            mentions = statement_mentions(statement=statement, mentions=context["mentions"])
+            # The statement's mentions are read as models for its panel; the counts per
+            # entity come from the article's, already read for the text.
             context["panel"] = review_panel_get(
-                user=request.user,
-                statement=statement,
-                mentions=mentions,
-                article_mentions=context["mentions"],
+                user=request.user, statement=statement, article_mentions=context["mentions"]
             )
         return render(request, PAGE_TEMPLATE, context)
 

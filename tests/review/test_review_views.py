@@ -677,9 +677,10 @@ def test_the_review_page_uses_the_same_number_of_queries_whatever_the_article_si
             assert rita_client.get(url).status_code == 200
         # The first panel of a statement stores its vectors ("checked before"); then:
         rita_client.get(url, {"s": statement.pk})
-        # ... the selected statement with its verdict, its sources, the reviewers, and
-        # for its matches whether the published claims changed, and its stored vectors.
-        with django_assert_num_queries(11):
+        # ... the selected statement with its verdict, its sources, its mentions (as models
+        # for the panel: the text reads the article's as values), the reviewers, and for
+        # its matches whether the published claims changed, and its stored vectors.
+        with django_assert_num_queries(12):
             response = rita_client.get(url, {"s": statement.pk})
         assert "Rita&#x27;s reading." in response.content.decode()
 
