@@ -6,8 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import (
@@ -65,19 +64,18 @@ def claimreview_list(
     return qs.order_by("modified_at", "id")
 
 
-_TEXT = TextField()  # made once: a model field costs a tenth of a millisecond to build
+# The columns of a row of claimreview_page_rows, in order.
+PAGE_ROW_ID, PAGE_ROW_MODIFIED_AT, PAGE_ROW_DOCUMENT_JSON = range(3)
 
 
 def claimreview_page_rows(queryset: QuerySet[PublishedVerdict]) -> QuerySet[Any, Any]:
-    """``claimreview_list`` as the API list reads a page of it: the row's id, its position
-    (``modified_at`` as the database's text) and its stored document's JSON text
+    """``claimreview_list`` as the API list reads a page of it: tuples of the row's id,
+    ``modified_at`` (its position) and its stored document's JSON text
     (``document_json``), nothing joined or decoded: the documents are frozen, so a page is
-    the rows' text put together. (Decoding 100 instants cost a tenth of a page; the
-    paginator only compares positions and parses the last one.)"""
-    # Dicts, not tuples: the paginator reads them too. (values() joins nothing, whatever
-    # the queryset's select_related says.)
-    positioned = queryset.annotate(position=Cast("modified_at", output_field=_TEXT))
-    return positioned.values("id", "position", "document_json")
+    the rows' text put together. (Tuples, not model instances or dicts: a page of 100
+    models cost a third of the request.)"""
+    # values_list() joins nothing, whatever the queryset's select_related says.
+    return queryset.values_list("id", "modified_at", "document_json")
 
 
 def _entities_named(entity: int | str) -> QuerySet[Entity]:

@@ -159,6 +159,24 @@ def test_per_partner_throttling_answers_429_with_retry_after(partner_client):
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_partners_count_starts_afresh_with_the_next_minute(partner_client):
+    """The counter expires with its window (set on its first hit, not renewed): a partner
+    throttled now is not throttled forever."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        pytest.skip("the window's expiry is Redis's (REDIS_URL unset)")
+    partner = Partner.objects.get(name="Newsroom")
+    partner_client.get(LIST)
+    partner_client.get(LIST)
+    client = cache._cache.get_client(write=True)
+    (key,) = client.keys(cache.make_key(f"throttle_partner_p{partner.pk}:*"))
+    assert int(client.get(key)) == 2
+    assert 0 < client.ttl(key) <= 60
+
+
 def test_retry_after_is_sent_even_when_a_partners_rate_was_lowered(partner_client):
     Partner.objects.filter(name="Newsroom").update(rate_per_minute=3)
     assert [partner_client.get(LIST).status_code for _ in range(3)] == [200, 200, 200]

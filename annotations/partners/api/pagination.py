@@ -8,6 +8,7 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
 from annotations.partners.api.fields import WireIntegerField
+from annotations.publishing.selectors import PAGE_ROW_MODIFIED_AT
 
 # A cursor is "f" (forward) or "r" (reverse), an offset among records sharing the
 # position, and the position: the ordering field's instant in microseconds since 1970.
@@ -112,10 +113,10 @@ class SyncCursorPagination(StrictCursorPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
 
     def _get_position_from_instance(self, instance, ordering):
-        # A page of stored documents (claimreview_page_rows) carries its position as the
-        # database's text of modified_at, the same instant as the model's str() gives.
-        if isinstance(instance, dict) and "position" in instance:
-            return instance["position"]
+        # A page of stored documents is tuples (claimreview_page_rows): the position is
+        # str() of modified_at, as DRF takes it from a model.
+        if isinstance(instance, tuple):
+            return str(instance[PAGE_ROW_MODIFIED_AT])
         return super()._get_position_from_instance(instance, ordering)
 
 

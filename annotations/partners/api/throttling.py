@@ -23,9 +23,10 @@ class PartnerRateThrottle(BaseThrottle):
     """Each partner's own rate (Partner.rate_per_minute); session users share a default.
 
     A counter per partner and minute in the default cache (Redis in production), so every
-    gunicorn worker and machine sees the same count: one INCR (and its EXPIRE) in one round
-    trip per request. (DRF's SimpleRateThrottle read and wrote back the list of every
-    request's time in the last minute, a payload that grows with the rate.) A fixed
+    gunicorn worker and machine sees the same count: one script (INCR, and EXPIRE on the
+    window's first hit) in one round trip per request. (DRF's SimpleRateThrottle read and
+    wrote back the list of every request's time in the last minute, a payload that grows
+    with the rate.) A fixed
     window lets a partner send up to twice its rate across a minute's boundary; the
     counts are a guard against runaway clients, not billing. DRF answers 429 with a
     Retry-After header: the seconds left in the minute.
@@ -77,28 +78,34 @@ class PartnerRateThrottle(BaseThrottle):
         return f"throttle_partner_u{request.user.pk or self.get_ident(request)}"
 
 
+# INCR, and EXPIRE on the window's first hit, as one atomic command: one round trip, and
+# no counter can be left without its expiry (a client dying between two commands would).
+_COUNTER_HIT_LUA = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 def _counter_hit(key: str, *, ttl: int) -> int:
     """Add one to the counter ``key`` (created for ``ttl`` seconds) and return it."""
     cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
     if isinstance(cache, RedisCache):
-        # INCR and EXPIRE in one round trip. Django's cache API has no atomic
-        # "increment or create": add() then incr() would be two.
-        full_key = cache.make_and_validate_key(key)
-        pipe = _redis_client(cache).pipeline(transaction=False)
-        pipe.incr(full_key)
-        pipe.expire(full_key, ttl)
-        count, _ = pipe.execute()
-        return int(count)
+        # Django's cache API has no atomic "increment or create": add() then incr() would
+        # be two round trips.
+        return int(_counter_script(cache)(keys=[cache.make_and_validate_key(key)], args=[ttl]))
     cache.add(key, 0, timeout=ttl)  # the embedded default's file cache
     return cache.incr(key)
 
 
-def _redis_client(cache: RedisCache):
-    """The primary server's client, made once per cache instance (one per thread):
-    Django makes a new redis-py client object on every call, a tenth of the throttle's time
-    per request. The client only borrows connections from the pool, so it can be kept."""
-    client = getattr(cache, "_throttle_client", None)
-    if client is None:
-        client = cache._cache.get_client(write=True)
-        cache._throttle_client = client  # type: ignore[attr-defined]
-    return client
+def _counter_script(cache: RedisCache):
+    """The counter's script on the primary server's client, made once per cache instance
+    (one per thread): Django makes a new redis-py client object on every call, a tenth of
+    the throttle's time per request. The client only borrows connections from the pool, so
+    it can be kept. redis-py sends the script's SHA1 and loads the script when the server
+    does not know it (after a restart, say)."""
+    script = getattr(cache, "_throttle_script", None)
+    if script is None:
+        script = cache._cache.get_client(write=True).register_script(_COUNTER_HIT_LUA)
+        cache._throttle_script = script  # type: ignore[attr-defined]
+    return script

@@ -34,6 +34,7 @@ from annotations.partners.api.renderers import WebAnnotationRenderer
 from annotations.publishing.claimreview import claimreview_example
 from annotations.publishing.export import annotations_export, csv_export, ndjson_export
 from annotations.publishing.selectors import (
+    PAGE_ROW_DOCUMENT_JSON,
     api_article_get,
     api_article_list,
     claimreview_list,
@@ -126,6 +127,9 @@ class ClaimReviewListView(ListAPIView):
 
     pagination_class = SyncCursorPagination
     serializer_class = s.ClaimReviewSerializer
+    # get() writes the JSON itself; this renders only errors (no browsable API: choosing
+    # between renderers was a few per cent of every request).
+    renderer_classes = [JSONRenderer]
 
     def get_queryset(self):
         return claimreview_list(**_query(s.ClaimReviewFilterSerializer, self.request))
@@ -155,9 +159,8 @@ class ClaimReviewListView(ListAPIView):
         links = json.dumps(
             {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
         )
-        body = "".join(
-            [links[:-1], ',"results":[', ",".join(r["document_json"] for r in rows), "]}"]
-        )
+        documents = ",".join(row[PAGE_ROW_DOCUMENT_JSON] for row in rows)
+        body = "".join([links[:-1], ',"results":[', documents, "]}"])
         return HttpResponse(body.encode(), content_type="application/json")
 
 
