@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from annotations.models import Article, PublishedVerdict
-from annotations.models.publishing import document_json_dumps
+from annotations.models.publishing import document_csv_line, document_json_dumps
 from annotations.partners.tokens import partner_token_create
 from annotations.publishing.claimreview import claimreview_document
 from bench.rows import statements_bulk_create
@@ -79,7 +79,8 @@ def published_create(n: int) -> None:
         for p in published:  # the document is built after the row has its id, as editors do
             p.document = claimreview_document(p)
             p.document_json = document_json_dumps(p.document)
-        fields = ["document", "document_json"]
+            p.document_csv = document_csv_line(p.document)
+        fields = ["document", "document_json", "document_csv"]
         PublishedVerdict.objects.bulk_update(published, fields, batch_size=500)
 
 

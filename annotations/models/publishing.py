@@ -1,6 +1,8 @@
 """What leaves the site: the published copy of an approved verdict."""
 
+import csv
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +55,9 @@ class PublishedVerdict(models.Model):
     # save(): the API list and the NDJSON export serve it as it is, where PostgreSQL
     # would otherwise print the jsonb out anew for every row (2.7x the cost of the COPY).
     document_json = models.TextField(default="{}", editable=False)
+    # And as its row of the CSV export (document_csv_line, no line end), derived in save()
+    # too: the CSV export is these lines one after the other.
+    document_csv = models.TextField(default="", editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["modified_at", "id"], name="published_sync_idx")]
@@ -64,8 +69,10 @@ class PublishedVerdict(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "document" in update_fields:
             self.document_json = document_json_dumps(self.document)
+            # The first save has no document yet: it is built once the row has its id.
+            self.document_csv = document_csv_line(self.document) if self.document else ""
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "document_json"}
+                kwargs["update_fields"] = {*update_fields, "document_json", "document_csv"}
         super().save(*args, **kwargs)
 
     @property
@@ -77,3 +84,62 @@ def document_json_dumps(document: dict[str, Any]) -> str:
     """A stored document as partners get it: compact JSON, characters unescaped (as the
     API's JSON renderer writes the rest)."""
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- The CSV export's rows: one per document, tombstones included ----------------------
+
+
+def _rating(document: dict[str, Any]) -> dict[str, Any]:
+    return document.get("reviewRating", {})
+
+
+def _appearance(document: dict[str, Any]) -> dict[str, Any]:
+    return document.get("itemReviewed", {}).get("appearance", {})
+
+
+# Each column and how it is read off a document; what a tombstone lacks is left empty.
+CSV_FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+    ("id", lambda d: d["id"]),
+    ("url", lambda d: d["url"]),
+    ("claimReviewed", lambda d: d.get("claimReviewed", "")),
+    ("verdict", lambda d: _rating(d).get("alternateName", "")),
+    ("ratingValue", lambda d: _rating(d).get("ratingValue", "")),
+    ("datePublished", lambda d: d.get("datePublished", "")),
+    ("dateModified", lambda d: d["dateModified"]),
+    ("withdrawn", lambda d: "true" if d["withdrawn"] else "false"),
+    ("withdrawnAt", lambda d: d.get("withdrawnAt", "")),
+    ("speaker", lambda d: d.get("itemReviewed", {}).get("author", {}).get("name", "")),
+    ("articleUrl", lambda d: _appearance(d).get("url", "")),
+    ("articleHeadline", lambda d: _appearance(d).get("headline", "")),
+    ("reviewBody", lambda d: d.get("reviewBody", "")),
+    ("sources", lambda d: " ".join(c["url"] for c in d.get("citation", []))),
+]
+CSV_COLUMNS = [name for name, _ in CSV_FIELDS]
+
+
+def claimreview_csv_row(*, document: dict[str, Any]) -> list[Any]:
+    """A stored document (ClaimReview or tombstone) as a row under CSV_COLUMNS."""
+    return [read(document) for _, read in CSV_FIELDS]
+
+
+class _Echo:
+    """csv.writer writes to this and gets the line back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# Minimal quoting: a value holding a comma, a quote, CR or LF is quoted. (csv quotes CR
+# and LF only when the line terminator has both, so lines are written with CRLF and the
+# CRLF is cut off.)
+_CSV_WRITER = csv.writer(_Echo(), lineterminator="\r\n")
+
+
+def csv_line(values: list[Any]) -> str:
+    """One CSV line of ``values``, without its line end."""
+    return _CSV_WRITER.writerow(values)[:-2]
+
+
+def document_csv_line(document: dict[str, Any]) -> str:
+    """A stored document as its line of the CSV export, without the line end."""
+    return csv_line(claimreview_csv_row(document=document))

@@ -13,7 +13,7 @@ The claimant (``itemReviewed.author``) is a Person or an Organization: see
 JSON-LD (``claimreview_jsonld``).
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +22,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from annotations.models import Article, PublishedVerdict, SpeakerType, Statement, Verdict
+
+# The CSV form of a document is derived and stored with it (PublishedVerdict.document_csv).
+from annotations.models.publishing import CSV_COLUMNS, claimreview_csv_row  # noqa: F401
 from annotations.nlp.statements import claimant_type
 
 Rating = Verdict.Rating
@@ -185,42 +188,6 @@ def claimreview_jsonld(document: dict[str, Any]) -> dict[str, Any] | None:
     if document.get("withdrawn", True) or document.get("@type") != "ClaimReview":
         return None
     return {key: value for key, value in document.items() if key not in API_ONLY_KEYS}
-
-
-# --- The CSV export: one row per document, tombstones included -------------------------
-
-
-def _rating(document: dict[str, Any]) -> dict[str, Any]:
-    return document.get("reviewRating", {})
-
-
-def _appearance(document: dict[str, Any]) -> dict[str, Any]:
-    return document.get("itemReviewed", {}).get("appearance", {})
-
-
-# Each column and how it is read off a document; what a tombstone lacks is left empty.
-CSV_FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
-    ("id", lambda d: d["id"]),
-    ("url", lambda d: d["url"]),
-    ("claimReviewed", lambda d: d.get("claimReviewed", "")),
-    ("verdict", lambda d: _rating(d).get("alternateName", "")),
-    ("ratingValue", lambda d: _rating(d).get("ratingValue", "")),
-    ("datePublished", lambda d: d.get("datePublished", "")),
-    ("dateModified", lambda d: d["dateModified"]),
-    ("withdrawn", lambda d: "true" if d["withdrawn"] else "false"),
-    ("withdrawnAt", lambda d: d.get("withdrawnAt", "")),
-    ("speaker", lambda d: d.get("itemReviewed", {}).get("author", {}).get("name", "")),
-    ("articleUrl", lambda d: _appearance(d).get("url", "")),
-    ("articleHeadline", lambda d: _appearance(d).get("headline", "")),
-    ("reviewBody", lambda d: d.get("reviewBody", "")),
-    ("sources", lambda d: " ".join(c["url"] for c in d.get("citation", []))),
-]
-CSV_COLUMNS = [name for name, _ in CSV_FIELDS]
-
-
-def claimreview_csv_row(*, document: dict[str, Any]) -> list[Any]:
-    """A stored document (ClaimReview or tombstone) as a row under CSV_COLUMNS."""
-    return [read(document) for _, read in CSV_FIELDS]
 
 
 # --- The API schema's example ----------------------------------------------------------

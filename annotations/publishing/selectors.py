@@ -215,18 +215,19 @@ def published_public_get(*, published_id: int) -> PublishedVerdict | None:
     )
 
 
-def export_rows(*, updated_since: datetime | None = None):
-    """Every published verdict's stored document, in sync order, read in chunks."""
-    qs = published_settled().only("id", "modified_at", "document", "document_json")
+def export_lines(*, column: str, updated_since: datetime | None = None) -> QuerySet[Any, str]:
+    """One stored export line of every published verdict (``column``: document_json or
+    document_csv), in sync order; iterating it reads the rows in chunks."""
+    qs = published_settled()
     if updated_since is not None:
         qs = qs.filter(modified_at__gte=updated_since)
-    return qs.order_by("modified_at", "id").iterator(chunk_size=2000)
+    return qs.order_by("modified_at", "id").values_list(column, flat=True)
 
 
 def annotation_export_rows(*, updated_since: datetime | None = None):
-    """``export_rows`` with what a Web Annotation is built from: the statement's offsets
-    and its article's body and URL. Read in smaller chunks, since each row carries the
-    article's body."""
+    """Every published verdict in sync order with what a Web Annotation is built from:
+    the statement's offsets and its article's body and URL. Read in small chunks, since
+    each row carries the article's body."""
     qs = published_settled().select_related("statement__article")
     qs = qs.only(
         "id",
