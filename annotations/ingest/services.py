@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations.core.jobs import tagging_job_enqueue
+from annotations.core.rows import rows_update
 from annotations.ingest.pages import FetchedPage, page_extract
 from annotations.ingest.revisions import (
     RevisionCarry,
@@ -238,7 +239,7 @@ def statements_reconcile(*, article_id: int, detected: Sequence[DetectedStatemen
         # of=self: PostgreSQL cannot lock the outer-joined side (events, verdict).
         for row in Statement.objects.select_for_update(of=("self",))
         .filter(statement_untouched_q(), article_id=article_id)
-        .only("pk", "start", "end")
+        .only("pk", "start", "end", *_MACHINE_FIELDS)
     }
     touched = list(
         Statement.objects.filter(article_id=article_id)
@@ -248,21 +249,30 @@ def statements_reconcile(*, article_id: int, detected: Sequence[DetectedStatemen
     wanted = [
         d for d in detected if not any(d.start < end and start < d.end for start, end in touched)
     ]
-    kept, created = [], []
+    kept, changed, created = 0, [], []
+    changed_fields: set[str] = set()
     for d in wanted:
         row = untouched.pop((d.start, d.end), None)
         fresh = _statement_new(article_id=article_id, detected=d)
         if row is None:
             created.append(fresh)
-        else:
+            continue
+        kept += 1
+        # Only what differs is written (a re-run of the model usually changes nothing).
+        differs = [f for f in _MACHINE_FIELDS if getattr(row, f) != getattr(fresh, f)]
+        if differs:
             fresh.pk = row.pk
-            kept.append(fresh)
-    Statement.objects.bulk_update(kept, fields=_MACHINE_FIELDS)
-    Statement.objects.filter(
-        statement_untouched_q(), pk__in=[row.pk for row in untouched.values()]
-    ).delete()
-    Statement.objects.bulk_create(created)
-    return len(touched) + len(kept) + len(created)
+            changed.append(fresh)
+            changed_fields.update(differs)
+    if changed:
+        rows_update(rows=changed, fields=sorted(changed_fields))
+    if untouched:
+        Statement.objects.filter(
+            statement_untouched_q(), pk__in=[row.pk for row in untouched.values()]
+        ).delete()
+    if created:
+        Statement.objects.bulk_create(created)
+    return len(touched) + kept + len(created)
 
 
 # What the machine decides about a statement; everything else belongs to people.

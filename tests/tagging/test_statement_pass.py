@@ -117,6 +117,21 @@ def test_running_the_pass_twice_changes_nothing_the_second_time():
     assert rows(article.pk) == once
 
 
+def test_a_second_pass_with_the_same_scores_writes_nothing(django_assert_num_queries):
+    body = "Alpha has 3 ships. Beta has 4 ships. Gamma has 5 ships."
+    article = ArticleFactory(body=body)
+    StatementFactory(article=article, phrase="Alpha has 3 ships.")
+    wanted = [detected(body, 0), detected(body, 1, score=0.7)]
+    statements_reconcile(article_id=article.pk, detected=wanted)
+    # Lock the untouched statements and read the touched ones: no UPDATE, DELETE or INSERT.
+    with django_assert_num_queries(2):
+        statements_reconcile(article_id=article.pk, detected=wanted)
+    rescored = [*wanted[:1], detected(body, 1, score=0.8)]
+    statements_reconcile(article_id=article.pk, detected=rescored)
+    beta = Statement.objects.get(article=article, text="Beta has 4 ships.")
+    assert beta.score == 0.8
+
+
 def test_re_running_tagging_gives_the_same_statements():
     article = article_ingest(text=SAMPLE).article
     article_entities_tag(article_id=article.pk)
