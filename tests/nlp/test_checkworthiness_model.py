@@ -7,7 +7,12 @@ import shutil
 
 import pytest
 
-from annotations.nlp.statements import SCORED_BY_MODEL, statements_detect
+from annotations.nlp.statements import (
+    SCORED_BY_MODEL,
+    sentences_score,
+    sentences_split,
+    statements_detect,
+)
 from annotations.nlp.statements.model import (
     MODEL_DIR,
     ModelArtefactError,
@@ -101,3 +106,19 @@ def test_the_models_statements_keep_the_rules_reasons_and_figures():
     assert "money figure" in statement.reasons
     assert [f.text for f in statement.figures] == ["€3 billion", "2023"]
     assert statement.score == pytest.approx(checkworthiness_scores(sentences=[CLAIM])[0], abs=1e-3)
+
+
+def test_scores_computed_beforehand_give_the_same_statements_as_scoring_inline():
+    body = "Did the council spend €3 billion on roads in 2023? " + CLAIM + " It rained."
+    model = checkworthiness_model_get()
+    scores = sentences_score(body, model=model)
+    assert len(scores) == len(sentences_split(body))  # the question is scored too
+    assert statements_detect(body, model=model, scores=scores) == statements_detect(
+        body, model=model
+    )
+
+
+def test_scores_for_another_text_are_refused():
+    model = checkworthiness_model_get()
+    with pytest.raises(ValueError, match="1 scores for 2 sentences"):
+        statements_detect(CLAIM + " It rained.", model=model, scores=[0.5])

@@ -25,6 +25,7 @@ Two passes decide which sentences are statements:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,7 @@ __all__ = [
     "checkworthiness_assess",
     "claimant_type",
     "figures_find",
+    "sentences_score",
     "sentences_split",
     "speaker_find",
     "statements_detect",
@@ -75,11 +77,31 @@ class DetectedStatement:
     scored_by: str = SCORED_BY_RULES  # which pass decided: SCORED_BY_RULES or SCORED_BY_MODEL
 
 
+def sentences_score(body: str, *, model: CheckworthinessModel) -> list[float]:
+    """The model's score of every sentence of ``body`` (vetoed ones too), in order: what
+    ``statements_detect(body, model=model, scores=...)`` takes. Tokenizer and onnxruntime
+    do nearly all of it outside the GIL, so it runs well beside spaCy on another thread."""
+    return _scores(sentences=[s.text for s in sentences_split(body)], model=model)
+
+
+def _scores(*, sentences: Sequence[str], model: CheckworthinessModel) -> list[float]:
+    from annotations.nlp.statements.model import checkworthiness_scores
+
+    return checkworthiness_scores(sentences=sentences, model=model)
+
+
 def statements_detect(
-    body: str, *, model: CheckworthinessModel | None = None
+    body: str,
+    *,
+    model: CheckworthinessModel | None = None,
+    scores: Sequence[float] | None = None,
 ) -> list[DetectedStatement]:
     """The checkable sentences of ``body``, in order, with figures and speakers: by the
-    rules alone, or with ``model`` by the trained model's score and threshold."""
+    rules alone, or with ``model`` by the trained model's score and threshold.
+
+    ``scores``, with ``model``: that model's scores of every sentence, from
+    ``sentences_score`` (the tagging job computes them on a second thread while spaCy runs).
+    """
     sentences = sentences_split(body)
     speakers = speakers_track(sentences)
     figures = [figures_find(s.text, offset=s.start) for s in sentences]
@@ -90,17 +112,16 @@ def statements_detect(
         scores = [a.score for a in assessments]
         kept = [a.is_checkable for a in assessments]
     else:
-        from annotations.nlp.statements.model import checkworthiness_scores
-
-        # A vetoed sentence is never kept, so the model (the slow part) never sees it;
-        # each sentence is scored alone, so skipping some moves no other score.
-        candidates = [i for i, a in enumerate(assessments) if a.veto is None]
-        scored = checkworthiness_scores(
-            sentences=[sentences[i].text for i in candidates], model=model
-        )
-        scores = [0.0] * len(sentences)
-        for index, score in zip(candidates, scored, strict=True):
-            scores[index] = score
+        if scores is None:
+            # A vetoed sentence is never kept, so the model (the slow part) never sees it;
+            # each sentence is scored alone, so skipping some moves no other score.
+            scores = [0.0] * len(sentences)
+            candidates = [i for i, a in enumerate(assessments) if a.veto is None]
+            scored = _scores(sentences=[sentences[i].text for i in candidates], model=model)
+            for index, score in zip(candidates, scored, strict=True):
+                scores[index] = score
+        elif len(scores) != len(sentences):
+            raise ValueError(f"{len(scores)} scores for {len(sentences)} sentences")
         kept = [
             a.veto is None and score >= model.threshold
             for score, a in zip(scores, assessments, strict=True)
