@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -198,12 +199,33 @@ def new_context(
             ),
         )
         context.on("weberror", lambda err: browser_errors.record(f"page error: {err.error}"))
+        context.on("request", lambda request: in_flight.add(request))
+        context.on("requestfinished", lambda request: in_flight.discard(request))
+        context.on("requestfailed", lambda request: in_flight.discard(request))
         browser_errors.contexts.append(context)
         return context
 
+    in_flight: set = set()
     yield make
+    _wait_for_requests(browser_errors, in_flight)
     for context in browser_errors.contexts:
         context.close()
+
+
+def _wait_for_requests(errors: BrowserErrors, in_flight: set, timeout_s: float = 5.0) -> None:
+    """Let the requests a test's last click started finish before the database is flushed.
+
+    A test may end on an assertion that holds before the fetch it triggered has been
+    answered (a statement marked as open while its panel loads). The live server would then
+    still be using the database while pytest-django flushes it: the flush fails and the
+    next test finds the last one's rows.
+    """
+    pages = errors.pages()
+    deadline = time.monotonic() + timeout_s
+    while in_flight and pages and time.monotonic() < deadline:
+        # Playwright delivers the browser's events only while it waits.
+        with contextlib.suppress(Exception):
+            pages[0].wait_for_timeout(20)
 
 
 @pytest.fixture

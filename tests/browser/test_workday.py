@@ -193,6 +193,7 @@ def test_a_drag_from_a_statements_first_letter_selects_text_and_does_not_open_it
     expect(page.locator(f'.stmt[data-statement="{statements[2].pk}"][tabindex]')).to_have_attribute(
         "aria-pressed", "true"
     )
+    panel_of(page, statements[2])
 
 
 def test_relabelling_an_entity_can_fix_all_its_mentions_in_the_article(page, rita, login):
