@@ -184,6 +184,7 @@ def new_context(
     browser, live_server, transactional_db, browser_errors: BrowserErrors
 ) -> Iterator[Callable]:
     """``new_context(**options)``: a new browser context on the live server (own cookies)."""
+    in_flight: set = set()  # requests the contexts' pages started and have no answer yet
 
     def make(**options):
         options = {"base_url": live_server.url, "viewport": VIEWPORT, **options}
@@ -205,7 +206,6 @@ def new_context(
         browser_errors.contexts.append(context)
         return context
 
-    in_flight: set = set()
     yield make
     _wait_for_requests(browser_errors, in_flight)
     for context in browser_errors.contexts:
@@ -223,9 +223,11 @@ def _wait_for_requests(errors: BrowserErrors, in_flight: set, timeout_s: float =
     pages = errors.pages()
     deadline = time.monotonic() + timeout_s
     while in_flight and pages and time.monotonic() < deadline:
-        # Playwright delivers the browser's events only while it waits.
-        with contextlib.suppress(Exception):
+        try:
+            # Playwright delivers the browser's events only while it waits.
             pages[0].wait_for_timeout(20)
+        except Exception:
+            return  # a closed or crashed page: its requests are gone with it
 
 
 @pytest.fixture
