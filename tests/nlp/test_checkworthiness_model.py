@@ -4,18 +4,20 @@ its pass never makes a statement of a question or an exhortation."""
 import dataclasses
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from annotations.nlp.statements import (
     SCORED_BY_MODEL,
-    sentences_score,
-    sentences_split,
+    sentences_assess,
+    statements_decide,
     statements_detect,
 )
 from annotations.nlp.statements.model import (
     MODEL_DIR,
     ModelArtefactError,
+    SentenceScoring,
     checkworthiness_model_get,
     checkworthiness_model_load,
     checkworthiness_scores,
@@ -86,6 +88,22 @@ def test_no_sentences_give_no_scores():
     assert checkworthiness_scores(sentences=[]) == []
 
 
+def test_two_threads_sharing_the_scoring_give_the_same_scores_as_one():
+    sentences = [CLAIM, PLEASANTRY, "Unemployment fell to 4.2% last year."] * 20
+    scoring = SentenceScoring(sentences=sentences, model=checkworthiness_model_get())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        helper = pool.submit(scoring.run)
+        scoring.run()
+        helper.result()
+    assert scoring.scores() == checkworthiness_scores(sentences=sentences)
+
+
+def test_scores_are_refused_before_every_sentence_is_scored():
+    scoring = SentenceScoring(sentences=[CLAIM], model=checkworthiness_model_get())
+    with pytest.raises(RuntimeError, match="before every sentence was scored"):
+        scoring.scores()
+
+
 def test_questions_exhortations_and_bare_attributions_are_never_statements():
     body = (
         "Did the council spend €3 billion on roads in 2023? "
@@ -111,14 +129,16 @@ def test_the_models_statements_keep_the_rules_reasons_and_figures():
 def test_scores_computed_beforehand_give_the_same_statements_as_scoring_inline():
     body = "Did the council spend €3 billion on roads in 2023? " + CLAIM + " It rained."
     model = checkworthiness_model_get()
-    scores = sentences_score(body, model=model)
-    assert len(scores) == len(sentences_split(body))  # the question is scored too
-    assert statements_detect(body, model=model, scores=scores) == statements_detect(
+    rules = sentences_assess(body)
+    assert rules.candidate_texts == [CLAIM, "It rained."]  # the question is never scored
+    scores = checkworthiness_scores(sentences=rules.candidate_texts, model=model)
+    assert statements_decide(rules, model=model, scores=scores) == statements_detect(
         body, model=model
     )
 
 
 def test_scores_for_another_text_are_refused():
     model = checkworthiness_model_get()
-    with pytest.raises(ValueError, match="1 scores for 2 sentences"):
-        statements_detect(CLAIM + " It rained.", model=model, scores=[0.5])
+    rules = sentences_assess(CLAIM + " It rained.")
+    with pytest.raises(ValueError, match="1 scores for 2 candidate sentences"):
+        statements_decide(rules, model=model, scores=[0.5])

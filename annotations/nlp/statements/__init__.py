@@ -49,13 +49,15 @@ __all__ = [
     "Assessment",
     "DetectedStatement",
     "Figure",
+    "RulesPass",
     "Sentence",
     "checkworthiness_assess",
     "claimant_type",
     "figures_find",
-    "sentences_score",
+    "sentences_assess",
     "sentences_split",
     "speaker_find",
+    "statements_decide",
     "statements_detect",
 ]
 
@@ -77,67 +79,91 @@ class DetectedStatement:
     scored_by: str = SCORED_BY_RULES  # which pass decided: SCORED_BY_RULES or SCORED_BY_MODEL
 
 
-def sentences_score(body: str, *, model: CheckworthinessModel) -> list[float]:
-    """The model's score of every sentence of ``body`` (vetoed ones too), in order: what
-    ``statements_detect(body, model=model, scores=...)`` takes. Tokenizer and onnxruntime
-    do nearly all of it outside the GIL, so it runs well beside spaCy on another thread."""
-    return _scores(sentences=[s.text for s in sentences_split(body)], model=model)
+@dataclass(frozen=True)
+class RulesPass:
+    """What the rules find in a body, sentence by sentence: the part of statement
+    detection that needs no model (a few milliseconds). ``candidates`` are the indexes of
+    the sentences no veto excludes: the only ones the trained model needs to score."""
+
+    sentences: list[Sentence]
+    speakers: list[str | None]
+    figures: list[list[Figure]]
+    assessments: list[Assessment]
+
+    @property
+    def candidates(self) -> list[int]:
+        return [i for i, a in enumerate(self.assessments) if a.veto is None]
+
+    @property
+    def candidate_texts(self) -> list[str]:
+        return [self.sentences[i].text for i in self.candidates]
 
 
-def _scores(*, sentences: Sequence[str], model: CheckworthinessModel) -> list[float]:
-    from annotations.nlp.statements.model import checkworthiness_scores
-
-    return checkworthiness_scores(sentences=sentences, model=model)
+def sentences_assess(body: str) -> RulesPass:
+    """The rules' pass over ``body``: sentences, speakers, figures and assessments."""
+    sentences = sentences_split(body)
+    figures = [figures_find(s.text, offset=s.start) for s in sentences]
+    return RulesPass(
+        sentences=sentences,
+        speakers=speakers_track(sentences),
+        figures=figures,
+        assessments=[
+            checkworthiness_assess(s.text, figures=f)
+            for s, f in zip(sentences, figures, strict=True)
+        ],
+    )
 
 
 def statements_detect(
-    body: str,
+    body: str, *, model: CheckworthinessModel | None = None
+) -> list[DetectedStatement]:
+    """The checkable sentences of ``body``, in order, with figures and speakers: by the
+    rules alone, or with ``model`` by the trained model's score and threshold."""
+    rules = sentences_assess(body)
+    if model is None:
+        return statements_decide(rules)
+    from annotations.nlp.statements.model import checkworthiness_scores
+
+    scores = checkworthiness_scores(sentences=rules.candidate_texts, model=model)
+    return statements_decide(rules, model=model, scores=scores)
+
+
+def statements_decide(
+    rules: RulesPass,
     *,
     model: CheckworthinessModel | None = None,
     scores: Sequence[float] | None = None,
 ) -> list[DetectedStatement]:
-    """The checkable sentences of ``body``, in order, with figures and speakers: by the
-    rules alone, or with ``model`` by the trained model's score and threshold.
-
-    ``scores``, with ``model``: that model's scores of every sentence, from
-    ``sentences_score`` (the tagging job computes them on a second thread while spaCy runs).
-    """
-    sentences = sentences_split(body)
-    speakers = speakers_track(sentences)
-    figures = [figures_find(s.text, offset=s.start) for s in sentences]
-    assessments = [
-        checkworthiness_assess(s.text, figures=f) for s, f in zip(sentences, figures, strict=True)
-    ]
+    """The statements of a rules' pass: those the rules call checkable, or with ``model``
+    the candidates whose ``scores`` (that model's, one per ``rules.candidates``, in order)
+    reach its threshold. A vetoed sentence is never kept, so the model never scores it;
+    each sentence is scored alone, so leaving some out moves no other score."""
+    assessments = rules.assessments
     if model is None:
-        scores = [a.score for a in assessments]
+        final = [a.score for a in assessments]
         kept = [a.is_checkable for a in assessments]
     else:
-        if scores is None:
-            # A vetoed sentence is never kept, so the model (the slow part) never sees it;
-            # each sentence is scored alone, so skipping some moves no other score.
-            scores = [0.0] * len(sentences)
-            candidates = [i for i, a in enumerate(assessments) if a.veto is None]
-            scored = _scores(sentences=[sentences[i].text for i in candidates], model=model)
-            for index, score in zip(candidates, scored, strict=True):
-                scores[index] = score
-        elif len(scores) != len(sentences):
-            raise ValueError(f"{len(scores)} scores for {len(sentences)} sentences")
-        kept = [
-            a.veto is None and score >= model.threshold
-            for score, a in zip(scores, assessments, strict=True)
-        ]
+        candidates = rules.candidates
+        if scores is None or len(scores) != len(candidates):
+            given = "no" if scores is None else len(scores)
+            raise ValueError(f"{given} scores for {len(candidates)} candidate sentences")
+        final = [0.0] * len(assessments)
+        kept = [False] * len(assessments)
+        for index, score in zip(candidates, scores, strict=True):
+            final[index] = score
+            kept[index] = score >= model.threshold
     return [
         DetectedStatement(
             start=sentence.start,
             end=sentence.end,
             text=sentence.text,
             order=order,
-            score=round(scores[order], 3),
+            score=round(final[order], 3),
             reasons=assessments[order].reasons,
-            figures=tuple(figures[order]),
-            speaker=speakers[order],
+            figures=tuple(rules.figures[order]),
+            speaker=rules.speakers[order],
             scored_by=SCORED_BY_RULES if model is None else SCORED_BY_MODEL,
         )
-        for order, sentence in enumerate(sentences)
+        for order, sentence in enumerate(rules.sentences)
         if kept[order]
     ]

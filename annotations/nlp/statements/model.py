@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "MODEL_DIR",
     "CheckworthinessModel",
     "ModelArtefactError",
+    "SentenceScoring",
     "artefact_config_read",
     "artefact_file_checked",
     "checkworthiness_model_get",
@@ -143,13 +145,43 @@ def checkworthiness_scores(
     *, sentences: Sequence[str], model: CheckworthinessModel | None = None
 ) -> list[float]:
     """The probability that each sentence is check-worthy, in input order."""
-    import numpy as np
+    scoring = SentenceScoring(sentences=sentences, model=model or checkworthiness_model_get())
+    scoring.run()
+    return scoring.scores()
 
-    model = model or checkworthiness_model_get()
-    scores = []
-    for encoding in model.tokenizer.encode_batch(list(sentences)):
-        ids = np.array([encoding.ids], dtype=np.int64)
-        mask = np.array([encoding.attention_mask], dtype=np.int64)
-        (out,) = model.session.run(None, {"input_ids": ids, "attention_mask": mask})
-        scores.append(float(out[0]))
-    return scores
+
+class SentenceScoring:
+    """The scores of some sentences, computed by whichever threads call ``run``.
+
+    The tagging job starts ``run`` on a second thread beside spaCy, then calls it on its
+    own thread once spaCy is done, so both cores finish the scoring together. Each
+    sentence is scored alone, so which thread scores which moves no score.
+    """
+
+    def __init__(self, *, sentences: Sequence[str], model: CheckworthinessModel) -> None:
+        self._model = model
+        self._encodings = model.tokenizer.encode_batch(list(sentences))
+        self._scores: list[float | None] = [None] * len(self._encodings)
+        # next() on an itertools.count is one C call under the GIL: each index is handed
+        # to exactly one thread, without a lock.
+        self._claims = itertools.count()
+
+    def run(self) -> None:
+        """Score sentences no other thread has taken, until none is left. onnxruntime
+        allows concurrent runs of one session and releases the GIL while it computes."""
+        import numpy as np
+
+        session = self._model.session
+        while (index := next(self._claims)) < len(self._encodings):
+            encoding = self._encodings[index]
+            ids = np.array([encoding.ids], dtype=np.int64)
+            mask = np.array([encoding.attention_mask], dtype=np.int64)
+            (out,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
+            self._scores[index] = float(out[0])
+
+    def scores(self) -> list[float]:
+        """Every score, in input order, once every ``run`` has returned."""
+        done = [score for score in self._scores if score is not None]
+        if len(done) != len(self._scores):
+            raise RuntimeError("scores() was called before every sentence was scored")
+        return done
