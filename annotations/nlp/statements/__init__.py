@@ -19,8 +19,10 @@ Two passes decide which sentences are statements:
   visible at once;
 - ``statements_detect(body, model=...)``, in the tagging job: the trained model
   (``statements.model``, an ONNX graph, tens of milliseconds per article) scores every
-  sentence and keeps those at or above its threshold, vetoes still applying. The rules'
-  reasons stay on every statement as the explanation a reviewer reads.
+  sentence no veto excludes and keeps those at or above its threshold. The rules'
+  reasons stay on every statement as the explanation a reviewer reads. The tagging job
+  runs the same pass in two steps (``sentences_assess``, then ``statements_decide``), so
+  that it can score the sentences on two threads in between.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -181,7 +181,6 @@ class SentenceScoring:
 
     def scores(self) -> list[float]:
         """Every score, in input order, once every ``run`` has returned."""
-        done = [score for score in self._scores if score is not None]
-        if len(done) != len(self._scores):
+        if None in self._scores:
             raise RuntimeError("scores() was called before every sentence was scored")
-        return done
+        return cast("list[float]", self._scores)
