@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from annotations.ingest.services import article_ingest, statements_reconcile
-from annotations.models import Statement
+from annotations.models import Statement, StatementEmbedding
 from annotations.nlp.statements import SCORED_BY_MODEL, DetectedStatement, sentences_split
 from annotations.review.services import statement_assign, statement_dismiss, statement_restore
 from annotations.tagging.jobs import article_entities_tag
@@ -115,6 +115,27 @@ def test_running_the_pass_twice_changes_nothing_the_second_time():
     once = rows(article.pk)
     statements_reconcile(article_id=article.pk, detected=wanted)
     assert rows(article.pk) == once
+
+
+def test_a_dropped_statement_takes_its_matching_vectors_and_a_kept_one_keeps_them(
+    django_assert_num_queries,
+):
+    body = "Alpha has 3 ships. Beta has 4 ships. Gamma has 5 ships."
+    article = ArticleFactory(body=body)
+    alpha = StatementFactory(article=article, phrase="Alpha has 3 ships.")
+    gamma = StatementFactory(article=article, phrase="Gamma has 5 ships.")
+    for statement in (alpha, gamma):
+        StatementEmbedding.objects.create(
+            statement=statement, vectors=b"\0" * 768, count=1, encoder_version="x", text_sha256="y"
+        )
+    # Lock the untouched, read the touched, re-score alpha (one UPDATE), delete gamma's
+    # vectors and gamma (two DELETEs, no reads of verdicts, events or published copies),
+    # insert beta.
+    with django_assert_num_queries(6):
+        statements_reconcile(article_id=article.pk, detected=[detected(body, 0), detected(body, 1)])
+    assert not Statement.objects.filter(pk=gamma.pk).exists()
+    assert list(StatementEmbedding.objects.values_list("statement_id", flat=True)) == [alpha.pk]
+    assert Statement.objects.filter(article=article).count() == 2
 
 
 def test_a_second_pass_with_the_same_scores_writes_nothing(django_assert_num_queries):
