@@ -20,6 +20,7 @@ import functools
 import hashlib
 import itertools
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
-    from tokenizers import Tokenizer
+    from tokenizers import Encoding, Tokenizer
 
 __all__ = [
     "MODEL_DIR",
@@ -155,16 +156,28 @@ class SentenceScoring:
 
     The tagging job starts ``run`` on a second thread beside spaCy, then calls it on its
     own thread once spaCy is done, so both cores finish the scoring together. Each
-    sentence is scored alone, so which thread scores which moves no score.
+    sentence is scored alone, so which thread scores which moves no score. The
+    tokenizing is done by the first ``run`` too, so that it happens on the second thread
+    (the tokenizer releases the GIL), not on the one about to run spaCy.
     """
 
     def __init__(self, *, sentences: Sequence[str], model: CheckworthinessModel) -> None:
         self._model = model
-        self._encodings = model.tokenizer.encode_batch(list(sentences))
-        self._scores: list[float | None] = [None] * len(self._encodings)
+        self._sentences = list(sentences)
+        self._encodings: list[Encoding] | None = None
+        self._encoding = threading.Lock()
+        self._scores: list[float | None] = [None] * len(self._sentences)
         # next() on an itertools.count is one C call under the GIL: each index is handed
         # to exactly one thread, without a lock.
         self._claims = itertools.count()
+
+    def _encoded(self) -> list[Encoding]:
+        """The sentences' token ids: computed by the first thread in, waited for by any
+        other."""
+        with self._encoding:
+            if self._encodings is None:
+                self._encodings = self._model.tokenizer.encode_batch(self._sentences)
+            return self._encodings
 
     def run(self) -> None:
         """Score sentences no other thread has taken, until none is left. onnxruntime
@@ -172,8 +185,9 @@ class SentenceScoring:
         import numpy as np
 
         session = self._model.session
-        while (index := next(self._claims)) < len(self._encodings):
-            encoding = self._encodings[index]
+        encodings = self._encoded()
+        while (index := next(self._claims)) < len(encodings):
+            encoding = encodings[index]
             ids = np.array([encoding.ids], dtype=np.int64)
             mask = np.array([encoding.attention_mask], dtype=np.int64)
             (out,) = session.run(None, {"input_ids": ids, "attention_mask": mask})
