@@ -280,12 +280,12 @@ def _statements_untouched_delete(*, pks: list[int]) -> None:
     Two DELETEs, not Django's collector: it would read the rows, their verdicts, events
     and published copies (four queries) only to find none, since an untouched statement
     has none; the rows are locked, so none can appear, and "untouched" is checked again
-    in the DELETE itself. Any other row still pointing at one fails its foreign key.
+    in the DELETE itself. Any other row still pointing at one fails its foreign key. The
+    vectors go by id alone: they are derived data, computed again when wanted.
     """
     doomed = Statement.objects.filter(statement_untouched_q(), pk__in=pks)
-    using = doomed.db
-    StatementEmbedding.objects.filter(statement__in=doomed.values("pk"))._raw_delete(using)
-    doomed._raw_delete(using)
+    StatementEmbedding.objects.filter(statement_id__in=pks)._raw_delete(doomed.db)
+    doomed._raw_delete(doomed.db)
 
 
 # What the machine decides about a statement; everything else belongs to people.
