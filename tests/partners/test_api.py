@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.conf import settings
@@ -15,8 +15,9 @@ from annotations.editorial.services import (
     verdict_return,
     verdict_withdraw,
 )
-from annotations.models import Article, Partner, Statement
+from annotations.models import Article, Partner, PublishedVerdict, Statement
 from annotations.partners.tokens import partner_token_create, partner_token_revoke
+from annotations.publishing.selectors import PAGE_ROW_MODIFIED_AT, claimreview_page_rows
 from annotations.review.services import SourceInput, verdict_save
 from tests.factories import (
     ArticleFactory,
@@ -322,6 +323,37 @@ def test_incremental_sync_sees_every_record_exactly_once_while_editors_publish(p
             PublishedVerdictFactory()
         url = body["next"]
     assert len(seen) == 9 and len(set(seen)) == 9
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [datetime(2026, 3, 1, 9, 0, tzinfo=UTC), datetime(2026, 3, 1, 9, 0, 1, 250, tzinfo=UTC)],
+    ids=["whole-second", "fraction"],
+)
+def test_a_page_reads_each_records_position_as_the_text_python_gives_it(instant):
+    # The cursor compares the positions it decodes (str() of a datetime) with the rows'.
+    published = PublishedVerdictFactory()
+    PublishedVerdict.objects.filter(pk=published.pk).update(modified_at=instant)
+    (row,) = claimreview_page_rows(PublishedVerdict.objects.filter(pk=published.pk))
+    assert row[PAGE_ROW_MODIFIED_AT] == str(instant)
+
+
+def test_paging_through_records_sharing_an_instant_sees_each_once(partner_client):
+    whole, fractional = (
+        datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 0, 1, 250, tzinfo=UTC),
+    )
+    ids = []
+    for instant in (whole,) * 4 + (fractional,) * 3:
+        published = PublishedVerdictFactory()
+        PublishedVerdict.objects.filter(pk=published.pk).update(modified_at=instant)
+        ids.append(published.pk)
+    pages, url = [], f"{LIST}?page_size=2"
+    while url:
+        body = partner_client.get(url).json()
+        pages.append([r["id"] for r in body["results"]])
+        url = body["next"]
+    assert pages == [ids[0:2], ids[2:4], ids[4:6], ids[6:]]
 
 
 def test_list_endpoints_use_a_constant_number_of_queries(partner_client, django_assert_num_queries):

@@ -114,9 +114,9 @@ class SyncCursorPagination(StrictCursorPagination):
 
     def _get_position_from_instance(self, instance, ordering):
         # A page of stored documents is tuples (claimreview_page_rows): the position is
-        # str() of modified_at, as DRF takes it from a model.
+        # modified_at as the text str() gives of it, as DRF takes it from a model.
         if isinstance(instance, tuple):
-            return str(instance[PAGE_ROW_MODIFIED_AT])
+            return instance[PAGE_ROW_MODIFIED_AT]
         return super()._get_position_from_instance(instance, ordering)
 
 
