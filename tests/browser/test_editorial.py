@@ -86,4 +86,10 @@ def test_submit_return_with_a_note_resubmit_and_approve_with_the_history(
     screenshot(editor, "statement-record")
     editor.goto("/dashboard/")
     expect(editor.locator("svg.bar-chart rect.bar")).to_have_count(30)
+    # The chart's table for screen readers takes no room: the page ends with its content.
+    extra = editor.evaluate(
+        "document.documentElement.scrollHeight"
+        " - document.querySelector('main').getBoundingClientRect().bottom - window.scrollY"
+    )
+    assert extra < 100, f"{extra} px of blank page below the dashboard"
     screenshot(editor, "dashboard")
