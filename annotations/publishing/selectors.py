@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import BigIntegerField, Count, Exists, Func, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import (
@@ -68,38 +68,37 @@ def claimreview_list(
 PAGE_ROW_ID, PAGE_ROW_MODIFIED_AT, PAGE_ROW_DOCUMENT_JSON = range(3)
 
 
-class InstantText(Func):
-    """A date-time column as the text ``str()`` gives of it as an aware UTC datetime
-    ("2026-12-07 20:49:03.123456+00:00"; no fraction when it is zero), computed by the
-    database. Read as text, not decoded: Django's loader of PostgreSQL's timestamptz is
-    pure Python, and 101 of them cost 0.26 ms of every API list page (0.47 ms for the
-    page's query against 0.22 ms with the column as text)."""
+class EpochMicroseconds(Func):
+    """A date-time column as whole microseconds since 1970 (UTC), computed by the
+    database: an integer is read at C speed, where Django's loader of PostgreSQL's
+    timestamptz is pure Python (101 of them cost 0.26 ms of every API list page: the
+    page's query took 0.47 ms with the column decoded, 0.21 ms with it as this number)."""
 
     arity = 1
-    output_field = TextField()
+    output_field = BigIntegerField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        utc = "%(expressions)s AT TIME ZONE 'UTC'"
-        template = (
-            f"to_char({utc}, CASE WHEN to_char({utc}, 'US') = '000000' "
-            "THEN 'YYYY-MM-DD HH24:MI:SS' ELSE 'YYYY-MM-DD HH24:MI:SS.US' END) || '+00:00'"
-        )
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite holds the UTC instant as Python's str() of it, naive.
-        template = "%(expressions)s || '+00:00'"
+        # SQLite holds the UTC instant as text, "YYYY-MM-DD HH:MM:SS[.ffffff]". The %s of
+        # strftime is written %%%%s: this template is %-formatted, then the query too.
+        template = (
+            "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
+            " + CAST(substr(%(expressions)s || '.000000', 21, 6) AS INTEGER)"
+        )
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def claimreview_page_rows(queryset: QuerySet[PublishedVerdict]) -> QuerySet[Any, Any]:
     """``claimreview_list`` as the API list reads a page of it: tuples of the row's id,
-    ``modified_at`` as text (its position, InstantText) and its stored document's JSON
-    text (``document_json``), nothing joined or decoded: the documents are frozen, so a
-    page is the rows' text put together. (Tuples, not model instances or dicts: a page of
-    100 models cost a third of the request.)"""
+    ``modified_at`` in microseconds since 1970 (its position, EpochMicroseconds) and its
+    stored document's JSON text (``document_json``), nothing joined or decoded: the
+    documents are frozen, so a page is the rows' text put together. (Tuples, not model
+    instances or dicts: a page of 100 models cost a third of the request.)"""
     # values_list() joins nothing, whatever the queryset's select_related says.
-    return queryset.values_list("id", InstantText("modified_at"), "document_json")
+    return queryset.values_list("id", EpochMicroseconds("modified_at"), "document_json")
 
 
 def _entities_named(entity: int | str) -> QuerySet[Entity]:

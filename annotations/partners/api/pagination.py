@@ -20,6 +20,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+def position_text(microseconds: int) -> str:
+    """A position as DRF compares and filters by it: str() of the instant, in UTC."""
+    return str(_EPOCH + microseconds * _MICROSECOND)
+
+
 @functools.cache
 def _page_size_field(max_page_size: int | None) -> WireIntegerField:
     # Made once: building a DRF field costs more than validating a number with it, and a
@@ -59,7 +64,7 @@ class StrictCursorPagination(CursorPagination):
         direction, offset, position = match.groups()
         # DRF compares str() of the ordering field's value with the position: the position
         # is that text (the stubs type positions as int, but DRF's own are str too).
-        text = None if position is None else str(_EPOCH + int(position) * _MICROSECOND)
+        text = None if position is None else position_text(int(position))
         return Cursor(
             offset=min(int(offset), self.offset_cutoff),
             reverse=direction == "r",
@@ -113,10 +118,11 @@ class SyncCursorPagination(StrictCursorPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
 
     def _get_position_from_instance(self, instance, ordering):
-        # A page of stored documents is tuples (claimreview_page_rows): the position is
-        # modified_at as the text str() gives of it, as DRF takes it from a model.
+        # A page of stored documents is tuples (claimreview_page_rows), modified_at in
+        # microseconds: the position is str() of that instant, as DRF takes it from a
+        # model (made only for the few rows DRF asks about).
         if isinstance(instance, tuple):
-            return instance[PAGE_ROW_MODIFIED_AT]
+            return position_text(instance[PAGE_ROW_MODIFIED_AT])
         return super()._get_position_from_instance(instance, ordering)
 
 
