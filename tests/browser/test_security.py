@@ -107,8 +107,6 @@ def test_the_article_page_forbids_inline_script_handlers_and_styles(
 def test_the_admin_works_under_the_policy(
     page, django_user_model, login, screenshot, browser_errors
 ):
-    # The admin's pages have no <link rel="icon">: Chromium asks for /favicon.ico, a 404.
-    browser_errors.allow(r"status of 404 .*/favicon\.ico\)$")
     django_user_model.objects.create_superuser("ada", "ada@example.org", PASSWORD)
     # Runs in every page before the page's own scripts: collects CSP violations.
     page.add_init_script(

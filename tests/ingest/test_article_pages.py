@@ -27,6 +27,12 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
     assert response.url.startswith(reverse("login"))
 
 
+def test_a_browsers_favicon_request_gets_the_sites_icon_without_logging_in(client):
+    # (The browser test of the admin checks the icon itself loads: no 404 in its console.)
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.url) == (302, "/static/favicon.svg")
+
+
 def test_login_page_has_username_and_password_fields(client):
     html = client.get(reverse("login")).content.decode()
     assert ">Username</label>" in html and ">Password</label>" in html
