@@ -1,5 +1,6 @@
 """The dashboard's bar chart of approvals per day, as SVG geometry (no HTML): the
-template draws what this computes, in the chart's 600x130 viewBox."""
+template draws what this computes, in a 600x130 area (its viewBox adds 14 on each side:
+the first and last date labels are centred on bars at the edges)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
