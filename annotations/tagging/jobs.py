@@ -182,6 +182,10 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
     # The models run outside any transaction: no lock is held during the slow part.
     nlp = nlp_get()
     model = checkworthiness_model_get()  # loaded here: never by two threads at once
+    # The desk's learned names go in front of the model (annotations.tagging.learned).
+    # Read before the scoring thread starts: the query took 2.7 ms a task beside a thread
+    # just starting, 0.5 ms before it (100 of `make bench`'s articles).
+    learned = learned_patterns_current()
     # The rules' pass first, on this thread: it says which sentences the check-worthiness
     # model must score (vetoed ones never are). spaCy takes the GIL back thousands of
     # times an article, so Python on another thread stalls it (a bare Python loop beside
@@ -191,10 +195,6 @@ def article_entities_tag(*, article_id: int) -> TaggingJob | None:
     # of both models' time on two cores, not their sum (the 200 articles of `make bench`:
     # 15.3 s for both, against 15.2 s for spaCy alone and 16.3 s for the model alone).
     # The thread touches no database.
-    # The desk's learned names go in front of the model (annotations.tagging.learned).
-    # Read before the thread starts: the same query took 2.7 ms a task beside a thread
-    # just starting, 0.5 ms before it (`make bench`'s 200 articles).
-    learned = learned_patterns_current()
     rules = sentences_assess(body)
     scoring = SentenceScoring(sentences=rules.candidate_texts, model=model)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkworthiness") as pool:
