@@ -95,13 +95,14 @@ def bench_load(*, api_token: str, review_cookie: str, review_path: str, env: dic
         for _ in range(ALTERNATIONS):
             runs["floor"].append(wrk("/bench/floor/", headers={}, seconds=RUN_SECONDS))
             runs["api"].append(wrk(api_path, headers=auth, seconds=RUN_SECONDS))
-        floor, api = (_median_run(runs[name]) for name in ("floor", "api"))
+        median = {name: _median_run(every) for name, every in runs.items()}
+        floor, api = median["floor"], median["api"]
         print(
             f"API list under wrk, 20 connections, {workers} gunicorn workers, "
             f"{ALTERNATIONS} alternated runs of {RUN_SECONDS} s each, the median run of each:"
         )
         for label, name in (("floor view", "floor"), ("GET claimreviews", "api")):
-            r = _median_run(runs[name])
+            r = median[name]
             every = ", ".join(f"{run['rps']:.0f}" for run in runs[name])
             print(
                 f"  {label:17} {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms"
