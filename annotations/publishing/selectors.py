@@ -1,12 +1,13 @@
 """What the partner API reads. Only PublishedVerdict rows ever leave the site: drafts,
 reviewers' names and editors' notes are not reachable from these querysets."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Count, Exists, Func, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from annotations.models import (
@@ -28,8 +29,11 @@ ID_MAX = 2**63 - 1
 def published_settled() -> QuerySet[PublishedVerdict]:
     """Published verdicts (tombstones included) modified long enough ago that no
     transaction still in flight can add an earlier one (see API_SYNC_LAG_SECONDS)."""
-    horizon = timezone.now() - timedelta(seconds=settings.API_SYNC_LAG_SECONDS)
-    return PublishedVerdict.objects.filter(modified_at__lte=horizon)
+    return PublishedVerdict.objects.filter(modified_at__lte=_settled_horizon())
+
+
+def _settled_horizon() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.API_SYNC_LAG_SECONDS)
 
 
 def claimreview_list(
@@ -64,41 +68,80 @@ def claimreview_list(
     return qs.order_by("modified_at", "id")
 
 
-# The columns of a row of claimreview_page_rows, in order.
+# The columns of a row of a ClaimReviewPageQuery page, in order.
 PAGE_ROW_ID, PAGE_ROW_MODIFIED_AT, PAGE_ROW_DOCUMENT_JSON = range(3)
 
+# modified_at as whole microseconds since 1970 (UTC), computed by the database: an integer
+# is read at C speed, where Django's loader of PostgreSQL's timestamptz is pure Python (101
+# of them cost 0.26 ms of every API list page). SQLite holds the UTC instant as text,
+# "YYYY-MM-DD HH:MM:SS[.ffffff]".
+_EPOCH_MICROSECONDS = {
+    "postgresql": "(EXTRACT(EPOCH FROM modified_at) * 1000000)::bigint",
+    "sqlite": "CAST(strftime('%%s', modified_at) AS INTEGER) * 1000000"
+    " + CAST(substr(modified_at || '.000000', 21, 6) AS INTEGER)",
+}
+_ORDERINGS = {("modified_at", "id"): False, ("-modified_at", "-id"): True}
 
-class EpochMicroseconds(Func):
-    """A date-time column as whole microseconds since 1970 (UTC), computed by the
-    database: an integer is read at C speed, where Django's loader of PostgreSQL's
-    timestamptz is pure Python (101 of them cost 0.26 ms of every API list page: the
-    page's query took 0.47 ms with the column decoded, 0.21 ms with it as this number)."""
 
-    arity = 1
-    output_field = BigIntegerField()
+@dataclass(frozen=True)
+class ClaimReviewPageQuery:
+    """The ClaimReview list as the API reads a page of it, in one hand-written query: rows
+    of (id, ``modified_at`` in microseconds since 1970, the stored document's JSON text),
+    nothing joined or decoded: the documents are frozen, so a page is the rows' text put
+    together.
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
-        return self.as_sql(compiler, connection, template=template, **extra_context)
+    It answers the three calls DRF's CursorPagination makes of a queryset, and nothing
+    else: ``order_by`` (modification order, either way), ``filter`` by the cursor's
+    position, and a slice, which runs the query. For a page of 100 of 1,000 verdicts the
+    same QuerySet took 0.30 ms to build and compile and 0.81 ms to run through the ORM,
+    against 0.56 ms for this query: the request went from 2.5 to 2.1 ms, and the
+    partners' cursors stay DRF's. The partner's filters (``claimreview_list``) become a
+    subquery of ids, compiled only when a partner asks for them.
+    """
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite holds the UTC instant as text, "YYYY-MM-DD HH:MM:SS[.ffffff]". The %s of
-        # strftime is written %%%%s: this template is %-formatted, then the query too.
-        template = (
-            "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
-            " + CAST(substr(%(expressions)s || '.000000', 21, 6) AS INTEGER)"
+    horizon: datetime
+    matching: QuerySet[PublishedVerdict] | None = None
+    descending: bool = False
+    beyond: datetime | None = None  # the rows after this instant (before it, descending)
+
+    def order_by(self, *fields: str) -> "ClaimReviewPageQuery":
+        if fields not in _ORDERINGS:
+            raise ValueError(f"A ClaimReview page is in modification order, not {fields}.")
+        return replace(self, descending=_ORDERINGS[fields])
+
+    def filter(self, **position: str) -> "ClaimReviewPageQuery":
+        # DRF's cursor: {"modified_at__gt": str(instant)}, "__lt" when reading backwards.
+        expected = "modified_at__lt" if self.descending else "modified_at__gt"
+        if list(position) != [expected]:
+            raise ValueError(f"A ClaimReview page filters by {expected} only, not {position}.")
+        return replace(self, beyond=datetime.fromisoformat(position[expected]))
+
+    def __getitem__(self, rows: slice) -> list[tuple[int, int, str]]:
+        adapt = connection.ops.adapt_datetimefield_value
+        where, params = ["modified_at <= %s"], [adapt(self.horizon)]
+        if self.beyond is not None:
+            where.append("modified_at < %s" if self.descending else "modified_at > %s")
+            params.append(adapt(self.beyond))
+        if self.matching is not None:
+            ids, id_params = self.matching.order_by().values("pk").query.sql_with_params()
+            where.append(f"id IN ({ids})")
+            params.extend(id_params)
+        direction = "DESC" if self.descending else "ASC"
+        sql = (
+            f"SELECT id, {_EPOCH_MICROSECONDS[connection.vendor]}, document_json"
+            f" FROM {PublishedVerdict._meta.db_table} WHERE {' AND '.join(where)}"
+            f" ORDER BY modified_at {direction}, id {direction} LIMIT %s OFFSET %s"
         )
-        return self.as_sql(compiler, connection, template=template, **extra_context)
+        params += [rows.stop - rows.start, rows.start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
-def claimreview_page_rows(queryset: QuerySet[PublishedVerdict]) -> QuerySet[Any, Any]:
-    """``claimreview_list`` as the API list reads a page of it: tuples of the row's id,
-    ``modified_at`` in microseconds since 1970 (its position, EpochMicroseconds) and its
-    stored document's JSON text (``document_json``), nothing joined or decoded: the
-    documents are frozen, so a page is the rows' text put together. (Tuples, not model
-    instances or dicts: a page of 100 models cost a third of the request.)"""
-    # values_list() joins nothing, whatever the queryset's select_related says.
-    return queryset.values_list("id", EpochMicroseconds("modified_at"), "document_json")
+def claimreview_page_query(**filters: Any) -> ClaimReviewPageQuery:
+    """``claimreview_list`` as the API list reads its pages (ClaimReviewPageQuery)."""
+    matching = claimreview_list(**filters) if any(v is not None for v in filters.values()) else None
+    return ClaimReviewPageQuery(horizon=_settled_horizon(), matching=matching)
 
 
 def _entities_named(entity: int | str) -> QuerySet[Entity]:

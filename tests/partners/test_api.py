@@ -18,7 +18,7 @@ from annotations.editorial.services import (
 from annotations.models import Article, Partner, PublishedVerdict, Statement
 from annotations.partners.api.pagination import position_text
 from annotations.partners.tokens import partner_token_create, partner_token_revoke
-from annotations.publishing.selectors import PAGE_ROW_MODIFIED_AT, claimreview_page_rows
+from annotations.publishing.selectors import PAGE_ROW_MODIFIED_AT, claimreview_page_query
 from annotations.review.services import SourceInput, verdict_save
 from tests.factories import (
     ArticleFactory,
@@ -335,7 +335,7 @@ def test_a_page_reads_each_records_position_to_the_microsecond(instant):
     # The cursor compares the positions it decodes (str() of a datetime) with the rows'.
     published = PublishedVerdictFactory()
     PublishedVerdict.objects.filter(pk=published.pk).update(modified_at=instant)
-    (row,) = claimreview_page_rows(PublishedVerdict.objects.filter(pk=published.pk))
+    (row,) = claimreview_page_query(article=published.statement.article_id)[0:1]
     assert position_text(row[PAGE_ROW_MODIFIED_AT]) == str(instant)
 
 
@@ -349,12 +349,44 @@ def test_paging_through_records_sharing_an_instant_sees_each_once(partner_client
         published = PublishedVerdictFactory()
         PublishedVerdict.objects.filter(pk=published.pk).update(modified_at=instant)
         ids.append(published.pk)
-    pages, url = [], f"{LIST}?page_size=2"
+    assert pages_followed(partner_client, f"{LIST}?page_size=2") == [
+        ids[0:2],
+        ids[2:4],
+        ids[4:6],
+        ids[6:],
+    ]
+
+
+def pages_followed(client, url: str, *, link: str = "next") -> list[list[int]]:
+    """The ids of each page from ``url`` on, following the ``link`` of each."""
+    pages = []
     while url:
-        body = partner_client.get(url).json()
+        body = client.get(url).json()
         pages.append([r["id"] for r in body["results"]])
-        url = body["next"]
-    assert pages == [ids[0:2], ids[2:4], ids[4:6], ids[6:]]
+        url = body[link]
+    return pages
+
+
+def test_the_previous_link_pages_back_through_what_next_showed(partner_client):
+    ids = []
+    for minute in range(5):
+        published = PublishedVerdictFactory()
+        instant = datetime(2026, 3, 1, 9, minute, tzinfo=UTC)
+        PublishedVerdict.objects.filter(pk=published.pk).update(modified_at=instant)
+        ids.append(published.pk)
+    forward = pages_followed(partner_client, f"{LIST}?page_size=2")
+    assert forward == [ids[0:2], ids[2:4], ids[4:]]
+    second = partner_client.get(partner_client.get(f"{LIST}?page_size=2").json()["next"])
+    last = partner_client.get(second.json()["next"]).json()
+    assert pages_followed(partner_client, last["previous"], link="previous") == [ids[2:4], ids[0:2]]
+
+
+def test_a_filter_holds_on_every_page_of_the_list(partner_client):
+    true = [PublishedVerdictFactory(rating="true").pk for _ in range(3)]
+    PublishedVerdictFactory(rating="false")
+    true.append(PublishedVerdictFactory(rating="true").pk)
+    pages = pages_followed(partner_client, f"{LIST}?page_size=2&verdict=true")
+    assert pages == [true[0:2], true[2:4]]
 
 
 def test_list_endpoints_use_a_constant_number_of_queries(partner_client, django_assert_num_queries):

@@ -118,12 +118,10 @@ class SyncCursorPagination(StrictCursorPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
 
     def _get_position_from_instance(self, instance, ordering):
-        # A page of stored documents is tuples (claimreview_page_rows), modified_at in
-        # microseconds: the position is str() of that instant, as DRF takes it from a
-        # model (made only for the few rows DRF asks about).
-        if isinstance(instance, tuple):
-            return position_text(instance[PAGE_ROW_MODIFIED_AT])
-        return super()._get_position_from_instance(instance, ordering)
+        # A page is rows of ClaimReviewPageQuery, modified_at in microseconds: the position
+        # is str() of that instant, as DRF takes it from a model (made only for the few
+        # rows DRF asks about).
+        return position_text(instance[PAGE_ROW_MODIFIED_AT])
 
 
 class ArticleCursorPagination(StrictCursorPagination):

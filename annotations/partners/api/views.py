@@ -37,8 +37,7 @@ from annotations.publishing.selectors import (
     PAGE_ROW_DOCUMENT_JSON,
     api_article_get,
     api_article_list,
-    claimreview_list,
-    claimreview_page_rows,
+    claimreview_page_query,
     published_public_get,
 )
 from annotations.publishing.webannotation import MEDIA_TYPE as ANNOTATION_MEDIA_TYPE
@@ -131,9 +130,6 @@ class ClaimReviewListView(ListAPIView):
     # between renderers was a few per cent of every request).
     renderer_classes = [JSONRenderer]
 
-    def get_queryset(self):
-        return claimreview_list(**_query(s.ClaimReviewFilterSerializer, self.request))
-
     @extend_schema(
         operation_id="claimreviews_list",
         parameters=[s.ClaimReviewFilterSerializer, RETRY_AFTER],
@@ -153,8 +149,10 @@ class ClaimReviewListView(ListAPIView):
         # together, not models decoded and encoded again.
         paginator = self.paginator
         assert isinstance(paginator, SyncCursorPagination)
-        page = claimreview_page_rows(self.get_queryset())
-        rows = paginator.paginate_queryset(page, request)
+        filters = _query(s.ClaimReviewFilterSerializer, request)
+        # DRF reads the page query as it reads a queryset (ClaimReviewPageQuery says how).
+        page = claimreview_page_query(**filters)
+        rows: list | None = paginator.paginate_queryset(page, request)  # type: ignore[arg-type]
         assert rows is not None
         links = json.dumps(
             {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
