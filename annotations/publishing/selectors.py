@@ -95,12 +95,13 @@ class ClaimReviewPageQuery:
     position, and a slice, which runs the query. For a page of 100 of 1,000 verdicts the
     same QuerySet took 0.30 ms to build and compile and 0.81 ms to run through the ORM,
     against 0.56 ms for this query: the request went from 2.5 to 2.1 ms, and the
-    partners' cursors stay DRF's. The partner's filters (``claimreview_list``) become a
-    subquery of ids, compiled only when a partner asks for them.
+    partners' cursors stay DRF's. The partner's filters other than ``updated_since``
+    (``claimreview_list``) become a subquery of ids, compiled only when asked for.
     """
 
     horizon: datetime
-    matching: QuerySet[PublishedVerdict] | None = None
+    since: datetime | None = None  # updated_since: the rows modified at or after it
+    matching: QuerySet[PublishedVerdict] | None = None  # the partner's other filters
     descending: bool = False
     beyond: datetime | None = None  # the rows after this instant (before it, descending)
 
@@ -119,6 +120,9 @@ class ClaimReviewPageQuery:
     def __getitem__(self, rows: slice) -> list[tuple[int, int, str]]:
         adapt = connection.ops.adapt_datetimefield_value
         where, params = ["modified_at <= %s"], [adapt(self.horizon)]
+        if self.since is not None:
+            where.append("modified_at >= %s")
+            params.append(adapt(self.since))
         if self.beyond is not None:
             where.append("modified_at < %s" if self.descending else "modified_at > %s")
             params.append(adapt(self.beyond))
@@ -138,10 +142,17 @@ class ClaimReviewPageQuery:
             return cursor.fetchall()
 
 
-def claimreview_page_query(**filters: Any) -> ClaimReviewPageQuery:
-    """``claimreview_list`` as the API list reads its pages (ClaimReviewPageQuery)."""
-    matching = claimreview_list(**filters) if any(v is not None for v in filters.values()) else None
-    return ClaimReviewPageQuery(horizon=_settled_horizon(), matching=matching)
+def claimreview_page_query(
+    *, updated_since: datetime | None = None, **filters: Any
+) -> ClaimReviewPageQuery:
+    """``claimreview_list`` as the API list reads its pages (ClaimReviewPageQuery). A
+    partner's incremental sync (``updated_since``, or a cursor) needs no subquery."""
+    wanted = {name: value for name, value in filters.items() if value is not None}
+    return ClaimReviewPageQuery(
+        horizon=_settled_horizon(),
+        since=updated_since,
+        matching=claimreview_list(**wanted) if wanted else None,
+    )
 
 
 def _entities_named(entity: int | str) -> QuerySet[Entity]:
