@@ -136,7 +136,8 @@ class ClaimReviewPageQuery:
             f" FROM {PublishedVerdict._meta.db_table} WHERE {' AND '.join(where)}"
             f" ORDER BY modified_at {direction}, id {direction} LIMIT %s OFFSET %s"
         )
-        params += [rows.stop - rows.start, rows.start]
+        start = rows.start or 0
+        params += [rows.stop - start, start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
