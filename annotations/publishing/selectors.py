@@ -119,7 +119,8 @@ class ClaimReviewPageQuery:
 
     def __getitem__(self, rows: slice) -> list[tuple[int, int, str]]:
         adapt = connection.ops.adapt_datetimefield_value
-        where, params = ["modified_at <= %s"], [adapt(self.horizon)]
+        where = ["modified_at <= %s"]
+        params: list[Any] = [adapt(self.horizon)]
         if self.since is not None:
             where.append("modified_at >= %s")
             params.append(adapt(self.since))
