@@ -163,7 +163,10 @@ class TaggingJob(models.Model):
 # (not removed) mentions of its article that lie within its span. One definition, in SQL
 # and in Python; ``start``/``end`` may be ints or expressions (OuterRef).
 def statement_mentions_q(*, start: int | Combinable, end: int | Combinable) -> Q:
-    return Q(removed=False, start__gte=start, end__lte=end)
+    # start < end is implied (mention_span), and written out: it bounds the scan of
+    # mention_article_start_idx to the statement's own span, where only a lower bound
+    # let it read every mention after it, per statement.
+    return Q(removed=False, start__gte=start, start__lt=end, end__lte=end)
 
 
 def mention_in_statement(mention: EntityMention, *, start: int, end: int) -> bool:

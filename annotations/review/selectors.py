@@ -36,14 +36,17 @@ def article_list(
     # One row per article: its newest revision (earlier ones are linked from it).
     qs = Article.objects.select_related("tagging_job").defer("body").filter(next_revision=None)
     if search:
-        matching = statement_search(search=search).values("article_id")
+        # An article whose statements say the words, or with a mention anywhere that names
+        # them: that covers every statement statement_search finds through its mentions,
+        # without its subquery per statement (1.9 s a search at 20,000 statements).
+        worded = Statement.objects.filter(_statement_words_q(search)).values("article_id")
         entities = EntityMention.objects.filter(_mention_matches_q(search), removed=False).values(
             "article_id"
         )
         qs = qs.filter(
             Q(title__icontains=search)
             | Q(publisher__icontains=search)
-            | Q(pk__in=matching)
+            | Q(pk__in=worded)
             | Q(pk__in=entities)
         )
     if state:
@@ -60,17 +63,22 @@ def _mention_matches_q(search: str, prefix: str = "") -> Q:
     )
 
 
-def statement_search(*, search: str) -> QuerySet[Statement]:
-    """Statements whose text, verdict explanation, or one of whose entity mentions (text
-    or canonical name) contains ``search``, case-insensitively."""
+def statement_search(*, search: str, article_ids: Sequence[int]) -> QuerySet[Statement]:
+    """The statements of these articles whose text, verdict explanation, or one of whose
+    entity mentions (text or canonical name) contains ``search``, case-insensitively."""
     in_mentions = EntityMention.objects.filter(
         _mention_matches_q(search),
         statement_mentions_q(start=OuterRef("start"), end=OuterRef("end")),
         article_id=OuterRef("article_id"),
     )
     return Statement.objects.filter(
-        Q(text__icontains=search) | Q(verdict__explanation__icontains=search) | Exists(in_mentions)
+        _statement_words_q(search) | Exists(in_mentions), article_id__in=article_ids
     )
+
+
+def _statement_words_q(search: str) -> Q:
+    """A statement whose text or verdict explanation contains ``search``."""
+    return Q(text__icontains=search) | Q(verdict__explanation__icontains=search)
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,7 @@ def search_hits(*, article_ids: list[int], search: str) -> dict[int, list[Search
     if not search or not article_ids:
         return {}
     rows = (
-        statement_search(search=search)
-        .filter(article_id__in=article_ids)
+        statement_search(search=search, article_ids=article_ids)
         .values_list("pk", "article_id", "text", "verdict__explanation")
         .order_by("article_id", "start")
     )

@@ -125,6 +125,23 @@ def test_search_finds_articles_by_statement_explanation_entity_and_publisher(cli
     assert found("nothing like this") == {}
 
 
+def test_search_by_an_entitys_name_shows_the_statements_that_mention_it(client):
+    from tests.factories import EntityFactory, EntityMentionFactory
+
+    body = "Berg said spending rose by 12%. Critics cited Berg's own budget of 2024."
+    article = ArticleFactory(title="Budget", body=body)
+    said = StatementFactory(article=article, phrase="Berg said spending rose by 12%.")
+    StatementFactory(article=article, phrase="Critics cited Berg's own budget of 2024.")
+    anna = EntityFactory(name="Anna Berg", label="PERSON")
+    EntityMentionFactory(article=article, entity=anna, start=0, end=4, text="Berg")
+    login(client, ReviewerFactory())
+
+    response = client.get(reverse("article_list"), {"q": "anna berg"})
+    (row,) = response.context["rows"]
+    # Found through the canonical name: the statement holding the mention, not the other.
+    assert [(hit.statement_id, hit.where) for hit in row.hits] == [(said.pk, "entity")]
+
+
 def test_a_search_costs_one_query_more_whatever_the_number_of_hits(
     client, django_assert_num_queries
 ):
