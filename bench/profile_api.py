@@ -10,27 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_floor")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "profile-only")
-os.environ.setdefault("API_SYNC_LAG_SECONDS", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("PYTHONWARNINGS", "ignore:No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import django_setup, throwaway_database
 
-import django  # noqa: E402
+os.environ.setdefault("API_SYNC_LAG_SECONDS", "0")  # a page as soon as it is published
+django_setup()
 
-django.setup()
-
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
 from pyinstrument import Profiler  # noqa: E402
 
 
@@ -39,10 +25,7 @@ def main() -> None:
     from annotations.partners.tokens import partner_token_create
     from bench.bench_api import published_create
 
-    connection.settings_dict["TEST"]["NAME"] = "profile_" + connection.settings_dict["NAME"]
-    setup_test_environment()
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("profile"):
         published_create(1_000)
         token = partner_token_create(name="Profile partner").secret
         Partner.objects.update(rate_per_minute=100_000_000)
@@ -80,8 +63,6 @@ def main() -> None:
                 unicode=False, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"
             )
         )
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 if __name__ == "__main__":

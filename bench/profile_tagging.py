@@ -9,32 +9,24 @@ check-worthiness model's second thread is last, its time overlapping the steps a
 import argparse
 import collections
 import functools
-import os
 import sys
 import threading
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "profile-only")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import django_setup, throwaway_database
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.db import connection  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
-from django.test.utils import setup_databases, setup_test_environment, teardown_databases  # noqa: E402
 
 import annotations.nlp.entities.model as entities_model  # noqa: E402
 import annotations.tagging.jobs as jobs  # noqa: E402
 from annotations.ingest.services import article_ingest  # noqa: E402
 from annotations.nlp.statements.model import SentenceScoring  # noqa: E402
 from bench.bench import BARE_SMALL_BATCH, articles_generate  # noqa: E402
-from factcheck.celery import app as celery_app  # noqa: E402
 
 # The task's steps, by the name it calls them (module attributes of tagging.jobs).
 STEPS = [
@@ -100,11 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100)
     n = parser.parse_args().articles
-    connection.settings_dict["TEST"]["NAME"] = "profile_" + connection.settings_dict["NAME"]
-    setup_test_environment()
-    celery_app.conf.broker_url = "memory://localhost/"  # the script runs the task itself
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database("profile"):
         texts = articles_generate(n)
         ids = [article_ingest(text=text).article.pk for text in texts]
         nlp = jobs.nlp_get()
@@ -125,8 +113,6 @@ def main() -> None:
         for label, depth in REPORT:
             name = "  " * depth + ("the check-worthiness " + label if depth == 0 else label)
             print(f"  {name:40}{spent[label] / n * 1000:7.2f}")
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 if __name__ == "__main__":
