@@ -21,16 +21,17 @@ def django_setup(*, settings: str = "bench.settings_floor") -> None:
 
 @contextmanager
 def throwaway_database(prefix: str) -> Iterator[None]:
-    """A test database named ``<prefix>_<the configured name>``, created before the block
-    and dropped after it (so never the one a test run or the site uses), with the test
-    environment set up. Celery messages sent meanwhile go nowhere: a script runs what it
-    measures itself."""
+    """A test database, created before the block and dropped after it, with the test
+    environment set up. On PostgreSQL it is named ``<prefix>_<the configured name>``, so
+    never the one a test run or the site uses; SQLite's is in memory. Celery messages
+    sent meanwhile go nowhere: a script runs what it measures itself."""
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
     from factcheck.celery import app
 
-    connection.settings_dict["TEST"]["NAME"] = f"{prefix}_{connection.settings_dict['NAME']}"
+    if connection.vendor == "postgresql":  # SQLite's test database is in memory anyway
+        connection.settings_dict["TEST"]["NAME"] = f"{prefix}_{connection.settings_dict['NAME']}"
     setup_test_environment()
     app.conf.broker_url = "memory://localhost/"
     old_config = setup_databases(verbosity=0, interactive=False)
