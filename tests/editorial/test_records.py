@@ -97,6 +97,20 @@ def test_an_editor_merges_two_entities_that_are_one_and_the_history_keeps_it(cli
     assert old.status_code == 302 and old.url == reverse("entity_record", args=[full.pk])
 
 
+def test_an_editors_merge_menu_lists_the_same_labels_entities_with_their_mentions(client):
+    eu = EntityFactory(name="European Union", label="ORG")
+    union = EntityFactory(name="EU", label="ORG")
+    EntityFactory(name="Euroclear", label="ORG")  # never mentioned
+    EntityFactory(name="Europe", label="LOC")  # another label
+    _said("The EU froze €210 billion.", "", entity=union, phrase="EU")
+    _said("The EU has 27 members.", "", entity=union, phrase="EU")
+    client.force_login(EditorFactory())
+    page = client.get(reverse("entity_record", args=[eu.pk]))
+    menu = [(c.name, c.n_mentions) for c in page.context["candidates"]]
+    assert menu == [("EU", 2), ("Euroclear", 0)]
+    assert "EU (2 mentions)" in page.content.decode()
+
+
 def test_merging_is_for_editors_and_entities_with_the_same_label():
     person = EntityFactory(name="Rotterdam", label="PERSON")
     place = EntityFactory(name="Rotterdam", label="GPE")
