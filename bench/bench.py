@@ -37,19 +37,14 @@ logging.getLogger("axes").setLevel(logging.WARNING)
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
 
 from annotations.ingest.services import article_ingest  # noqa: E402
 from annotations.nlp.entities import nlp_get  # noqa: E402
 from annotations.nlp.statements import statements_detect  # noqa: E402
 from annotations.nlp.statements.model import checkworthiness_model_get  # noqa: E402
 from annotations.tagging.jobs import article_entities_tag  # noqa: E402
+from bench.harness import throwaway_database  # noqa: E402
 from bench.timing import median_ms  # noqa: E402
-from factcheck.celery import app as celery_app  # noqa: E402
 
 SAMPLE = (BASE_DIR / "seeds" / "000_6c896c902daceab2.txt").read_text("utf-8")
 # The batch size of the tagging floor's second nlp.pipe run (bench_tagging says why).
@@ -228,14 +223,9 @@ def main() -> None:
     parts = set(args.only.split(","))
     texts = articles_generate(args.articles)
     vendor = connection.vendor
-    if vendor == "postgresql":  # keep clear of the test suite's database
-        connection.settings_dict["TEST"]["NAME"] = "bench_" + connection.settings_dict["NAME"]
-    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
-    # Ingestion queues tagging on commit; send those messages nowhere: this script runs
-    # the task body itself.
-    celery_app.conf.broker_url = "memory://localhost/"
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    # Ingestion queues tagging on commit; the harness sends those messages nowhere: this
+    # script runs the task body itself.
+    with throwaway_database("bench"):
         print(f"Database: {vendor} (throwaway test database); {os.cpu_count()} CPUs\n")
         if "split" in parts:
             bench_split(texts)
@@ -269,8 +259,6 @@ def main() -> None:
                 print()
             if "latency" in parts:
                 bench_latency()
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
 
 if __name__ == "__main__":

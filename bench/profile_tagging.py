@@ -28,21 +28,9 @@ from annotations.ingest.services import article_ingest  # noqa: E402
 from annotations.nlp.statements.model import SentenceScoring  # noqa: E402
 from bench.bench import BARE_SMALL_BATCH, articles_generate  # noqa: E402
 
-# The task's steps, by the name it calls them (module attributes of tagging.jobs).
-STEPS = [
-    "tagging_job_claim",
-    "learned_patterns_current",
-    "sentences_assess",
-    "entities_find",
-    "entities_cluster",
-    "statements_decide",
-    "mentions_replace",
-    "statements_reconcile",
-    "entities_resolve",
-    "learned_names_applied",
-]
 SPANS, JOIN, HELPER, SQL = "spans_tidy", "scoring (joined in)", "model, 2nd thread", "SQL (all)"
-# What is printed, in the task's order, indented as the calls nest.
+# What is printed, in the task's order, indented as the calls nest. The names other than
+# the four labels above are the task's steps as it calls them (attributes of tagging.jobs).
 REPORT = [
     ("tagging_job_claim", 1),
     ("learned_patterns_current", 1),
@@ -59,6 +47,7 @@ REPORT = [
     (SQL, 1),
     (HELPER, 0),
 ]
+STEPS = [name for name, _ in REPORT if name not in {SPANS, JOIN, HELPER, SQL}]
 spent: collections.Counter[str] = collections.Counter()
 
 
