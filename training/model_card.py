@@ -53,6 +53,13 @@ def model_card_write(*, out: Path, config: dict, base_notice: str | None = None)
     (out / "MODEL_CARD.md").write_text(model_card_text(config=config), encoding="utf-8")
 
 
+def _layers_text(recipe: dict) -> str:
+    layers = recipe.get("encoder_layers", 6)  # recipes from before the option kept all 6
+    if layers == 6:
+        return "all 6 layers of the base model"
+    return f"the first {layers} of the base model's 6 layers (the others dropped)"
+
+
 def model_card_text(*, config: dict) -> str:
     recipe = config["recipe"]
     cv = config["cv"]
@@ -174,9 +181,9 @@ python training/train_checkworthiness.py
    {data["training_sentences"]} are the training part. The held-out part is only measured,
    once, at the end.
 2. {recipe["folds"]}-fold stratified cross-validation on the training part, each fold
-   fine-tuned for up to {recipe["max_epochs"]} epochs: mean pooling over the encoder's
-   tokens, dropout {recipe["dropout"]}, one linear unit, binary cross-entropy
-   (positive weight {recipe["positive_weight"]}); AdamW, learning rate
+   fine-tuned for up to {recipe["max_epochs"]} epochs: {_layers_text(recipe)},
+   mean pooling over the encoder's tokens, dropout {recipe["dropout"]}, one linear
+   unit, binary cross-entropy (positive weight {recipe["positive_weight"]}); AdamW, learning rate
    {recipe["learning_rate"]:g}, weight decay {recipe["weight_decay"]}, batch
    {recipe["batch_size"]}, linear warm-up ({recipe["warmup_fraction"]:.0%}) and decay over
    {recipe["max_epochs"]} epochs; sentences cut at {recipe["max_length"]} tokens.
