@@ -321,6 +321,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # A format a view does not serve, even an empty ?format=, is a 404 naming those it does.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
+        "annotations.partners.api.negotiation.StrictContentNegotiation"
+    ),
     # JSON in (other media types get 415), bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get 413.
     "DEFAULT_PARSER_CLASSES": ["annotations.partners.api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "annotations.partners.api.errors.api_exception_handler",

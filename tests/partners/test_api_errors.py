@@ -1,5 +1,5 @@
-"""API clients always get JSON errors: oversized and non-JSON bodies, unknown paths, and
-(tests/system/test_api_outages.py) server errors during an outage."""
+"""API clients always get JSON errors: oversized and non-JSON bodies, unknown paths and
+formats, and (tests/system/test_api_outages.py) server errors during an outage."""
 
 import json
 
@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from annotations.models import Article, Partner
 from annotations.partners.tokens import partner_token_create
+from tests.factories import PublishedVerdictFactory
 
 pytestmark = pytest.mark.django_db
 ARTICLES = "/api/v1/articles/"
@@ -59,3 +60,19 @@ def test_an_unknown_api_path_is_a_json_404_and_a_page_an_html_one(client, settin
     assert response.json() == {"detail": "Not found."}
     page = client.get("/nothing-here/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("value", ["xml", ""])
+def test_a_format_the_api_does_not_serve_is_a_404_naming_those_it_does_even_if_empty(value):
+    # The schema's `format` enum lists what a view serves. DRF alone would serve `?format=`
+    # with no value as if it were absent, and answer an unknown one with a bare "Not found."
+    cache.clear()  # throttle counters
+    detail = f"/api/v1/claimreviews/{PublishedVerdictFactory().pk}/"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token_create(name='N').secret}")
+    for path in (detail, "/api/v1/claimreviews/"):
+        response = client.get(path, {"format": value})
+        assert response.status_code == 404, path
+        assert response.json()["detail"].startswith(f"No format {value!r} here")
+        assert "this endpoint serves: json" in response.json()["detail"]
+    assert client.get(detail, {"format": "json"}).status_code == 200
