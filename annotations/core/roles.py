@@ -3,7 +3,8 @@
 
 The project keeps Django's own user model (no AUTH_USER_MODEL): services take a
 ``django.contrib.auth.models.User``; the role checks here also take the AnonymousUser an
-unauthenticated request carries (it has no role)."""
+unauthenticated request carries, and the principal a partner's API token gives a request
+(neither has a role)."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,9 @@ class AuthenticatedRequest(HttpRequest):
 
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """The user's desk roles, read once per user object (one query, then cached on it)."""
-    if not user.is_authenticated:
+    # Only desk users have roles: a partner's API token authenticates a request with a
+    # principal of its own (annotations.partners.api.authentication), which has none.
+    if not user.is_authenticated or not isinstance(user, User):
         return frozenset()
     cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:

@@ -76,3 +76,21 @@ def test_a_format_the_api_does_not_serve_is_a_404_naming_those_it_does_even_if_e
         assert response.json()["detail"].startswith(f"No format {value!r} here")
         assert "this endpoint serves: json" in response.json()["detail"]
     assert client.get(detail, {"format": "json"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"), [({"format": "api"}, {}), ({}, {"HTTP_ACCEPT": "text/html"})]
+)
+def test_a_partner_opening_a_claimreview_in_a_browser_gets_the_api_page_not_a_500(params, headers):
+    # The browsable API's page runs the site's context processors, whose desk navigation
+    # asked a partner's token for Django groups it does not have.
+    cache.clear()  # throttle counters
+    path = f"/api/v1/claimreviews/{PublishedVerdictFactory().pk}/"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {partner_token_create(name='N').secret}")
+    response = client.get(path, params, **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "ClaimReview" in page
+    assert "Approvals" not in page  # no desk navigation for a partner
