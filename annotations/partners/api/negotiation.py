@@ -12,7 +12,7 @@ class StrictContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         asked = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if format_suffix is None and asked == "":
-            self.filter_renderers(renderers, "")
+            self.filter_renderers(renderers, "")  # raises: no renderer's format is ""
         return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
