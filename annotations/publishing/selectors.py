@@ -13,12 +13,14 @@ from django.utils import timezone
 from annotations.models import (
     Article,
     Entity,
+    EntityAlias,
     EntityMention,
     PublishedVerdict,
     Statement,
     mention_in_statement,
     statement_mentions_q,
 )
+from annotations.nlp.entities import entity_key
 from annotations.publishing.claimreview import claimreview_or_tombstone
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
@@ -45,8 +47,9 @@ def claimreview_matching(
 ) -> QuerySet[PublishedVerdict]:
     """The published verdicts a partner's filters of the ClaimReview list select, in no
     order and not held back (ClaimReviewPageQuery adds the horizon, ``updated_since`` and
-    the order). ``entity``: a canonical entity's id, or its name in any case (as text,
-    digits are tried as both); ``claimant``: the published claimant's name, any case."""
+    the order). ``entity``: a canonical entity's id, or its name or one of its aliases in
+    any case (as text, digits are tried as both); ``claimant``: the published claimant's
+    name, any case."""
     qs = PublishedVerdict.objects.all()
     if verdict:
         qs = qs.filter(rating=verdict, withdrawn_at__isnull=True)
@@ -160,7 +163,12 @@ def claimreview_page_query(
 def _entities_named(entity: int | str) -> QuerySet[Entity]:
     if isinstance(entity, int):
         return Entity.objects.filter(pk=entity)
-    named = Q(name__iexact=entity)
+    # Any name tagging knows the entity by, not only the canonical one: a partner asking
+    # for "EU" or "Zelenskyy" means the European Union or Volodymyr Zelenskyy, as the site
+    # found them in articles. Aliases are
+    # stored normalised (entity_key), so the lookup is exact.
+    aliases = EntityAlias.objects.filter(key=entity_key(entity)).values("entity_id")
+    named = Q(name__iexact=entity) | Q(pk__in=aliases)
     if entity.isascii() and entity.isdigit() and int(entity) <= ID_MAX:
         named |= Q(pk=int(entity))
     return Entity.objects.filter(named)

@@ -23,6 +23,7 @@ from annotations.review.services import SourceInput, verdict_save
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
+    EntityAliasFactory,
     EntityFactory,
     EntityMentionFactory,
     PublishedVerdictFactory,
@@ -264,6 +265,23 @@ def test_filters_by_verdict_article_and_entity(partner_client):
     assert ids(entity=entity.pk) == [b.pk]
     assert ids(entity="anna BERG") == [b.pk]  # or its canonical name, in any case
     assert ids(entity="Nobody") == []
+
+
+def test_a_partner_finds_verdicts_by_any_name_tagging_knows_the_entity_by(partner_client):
+    verdict = PublishedVerdictFactory()
+    eu = EntityFactory(label="ORG", name="European Union")
+    EntityAliasFactory(entity=eu, key="eu")  # the key tagging stores for "EU"
+    statement = verdict.statement
+    EntityMentionFactory(
+        article=statement.article,
+        entity=eu,
+        start=statement.start,
+        end=statement.start + 5,
+        text=statement.article.body[statement.start : statement.start + 5],
+    )
+    ids = lambda **q: [r["id"] for r in results(partner_client.get(LIST, q))]  # noqa: E731
+    assert ids(entity="EU") == ids(entity="eu") == [verdict.pk]  # normalised as stored
+    assert ids(entity="E.U. Commission") == []
 
 
 @pytest.mark.parametrize(

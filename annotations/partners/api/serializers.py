@@ -224,8 +224,9 @@ class ClaimReviewFilterSerializer(ExportFilterSerializer):
         max_length=300,
         pattern=NO_NUL_PATTERN,
         pattern_message="An entity id, or an entity name (without NUL characters).",
-        help_text="A canonical entity's id, or its name (any case): verdicts on statements "
-        "that mention it.",
+        help_text="A canonical entity's id, or its name or an alias tagging found it under "
+        '(any case, e.g. "EU" for the European Union): verdicts on statements that mention '
+        "it.",
     )
     claimant = StrictCharField(
         required=False,
