@@ -34,6 +34,8 @@ class EntityAlias(models.Model):
     class Meta:
         verbose_name_plural = "entity aliases"
         constraints = [models.UniqueConstraint(fields=["label", "key"], name="entity_alias_unique")]
+        # The partner API's ?entity= looks a name up by key whatever its label.
+        indexes = [models.Index(fields=["key"], name="entity_alias_key_idx")]
 
     def __str__(self) -> str:
         return f"{self.key} → {self.entity_id}"
