@@ -52,6 +52,11 @@ def verdict_approve(*, statement_id: int, user: User, base_version: int) -> Publ
         else:
             published.corrected_at = now
             published.correction_count += 1
+        # The approved sentence and its place, frozen with the verdict (a later revision
+        # of the article that rewords it does not change what is published).
+        published.article_id, published.start, published.end, published.quote = (
+            statement.article_id, statement.start, statement.end, statement.text
+        )  # fmt: skip
         published.rating = verdict.rating
         published.explanation = verdict.explanation
         published.claim_summary = verdict.claim_summary

@@ -4,12 +4,13 @@ work moves onto it.
 What is carried (``revision_carry``, inside the ingest transaction):
 
 - every statement a person has touched (``models.statement_untouched_q``) that is not
-  already orphaned, with its verdict, history and published copy (the row moves, so every
-  link to it stays valid). It is re-anchored (``nlp.anchoring``): the exact quote →
-  ``anchor="carried"``, offsets and figures moved; a sentence of the new text worded
-  differently → ``"changed"``, text and figures from the new text, the old wording kept in
-  ``previous_text``; not found → ``"orphaned"``, left on the previous revision, whose text
-  its offsets still slice, and shown on the new revision's page. Never deleted.
+  already orphaned, with its verdict and history (the row moves, so every link to it
+  stays valid). It is re-anchored (``nlp.anchoring``): the exact quote →
+  ``anchor="carried"``, offsets and figures moved, and its published copy with it; a
+  sentence of the new text worded differently → ``"changed"``, text and figures from the
+  new text, the old wording kept in ``previous_text``; not found → ``"orphaned"``, left on
+  the previous revision, whose text its offsets still slice, and shown on the new
+  revision's page. Never deleted.
 - the desk's own mentions (human marks and removals), by exact quote; those not found stay
   on the previous revision.
 
@@ -17,8 +18,9 @@ The new text's own detected statements give way to carried statements they overl
 untouched machine statements of the old text stay with it: the new text's tagging job
 scores its sentences afresh. A published verdict on a changed sentence goes back to an
 editor (approved → submitted, so it is approved again, four eyes, before the new wording
-is published); partners keep the published version until then. Every carried statement's
-history says what happened.
+is published); partners and the public page keep the published version, quoted from the
+revision it was approved on (PublishedVerdict's article, offsets and quote), until then.
+Every carried statement's history says what happened.
 """
 
 from bisect import bisect_right
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from annotations.models import Article, EntityMention, ReviewEvent, Statement
+from annotations.models import Article, EntityMention, PublishedVerdict, ReviewEvent, Statement
 from annotations.models import statement_untouched_q as untouched_q
 from annotations.nlp.anchoring import Anchor as AnchorFound
 from annotations.nlp.anchoring import anchors_find, quote_at
@@ -102,12 +104,18 @@ def revision_carry(*, previous: Article, article: Article, user: User | None) ->
     starts = [x.start for x in sentences]
     counts = {Anchor.CARRIED: 0, Anchor.CHANGED: 0, Anchor.ORPHANED: 0}
     for statement, anchor in zip(statements, anchors, strict=True):
-        from_state = statement.review_state
+        from_state, place = statement.review_state, (statement.start, statement.end)
         note = _statement_place(
             statement, anchor=anchor, article=article, previous=previous, starts=starts
         )
         counts[Anchor(statement.anchor)] += 1
         statement.save()
+        if statement.anchor == Anchor.CARRIED:
+            # The same words: a published verdict approved here follows its statement
+            # onto the new revision. One reworded stays where it was approved.
+            PublishedVerdict.objects.filter(
+                statement=statement, article=previous, start=place[0], end=place[1]
+            ).update(article=article, start=statement.start, end=statement.end)
         verdict = getattr(statement, "verdict", None)
         ReviewEvent.objects.create(
             statement=statement,

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
 
-from annotations.models.articles import Statement
+from annotations.models.articles import Article, Statement
 from annotations.models.review import (
     CLAIM_SUMMARY_MAX_CHARS,
     SPEAKER_MAX_CHARS,
@@ -28,6 +28,15 @@ class PublishedVerdict(models.Model):
     """
 
     statement = models.OneToOneField(Statement, on_delete=models.PROTECT, related_name="published")
+    # The sentence an editor approved, and where: its revision of the article and its
+    # offsets into that revision's (never rewritten) body. Everything partners and the
+    # public page get is built from these, not from the live statement: a revision that
+    # rewords the statement sends it back to an editor, and until the new wording is
+    # approved the published claim stays the old one, on the old revision.
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
     rating = models.CharField(max_length=20, choices=Verdict.Rating.choices)
     explanation = models.TextField()
     claim_summary = models.CharField(max_length=CLAIM_SUMMARY_MAX_CHARS, blank=True)

@@ -81,14 +81,13 @@ def claimreview_build(
     claimant_labels: Collection[str] = (),
 ) -> dict[str, Any]:
     """The ClaimReview JSON-LD object. ``published`` must come with
-    ``select_related("statement__article")`` (no query is made here). ``claimReviewed`` is
-    the approved claim summary, else the sentence; the claimant is the approved speaker
+    ``select_related("article")`` (no query is made here). ``claimReviewed`` is the
+    approved claim summary, else the approved sentence; the claimant is the approved speaker
     with the type chosen for it. ``claimant_labels`` are the labels of the tagged
     entities named like the speaker, for a speaker without a type (see
     ``claimant_type``)."""
     site = site or site_current()
-    statement = published.statement
-    article = statement.article
+    article = published.article  # the revision the verdict was approved on
     appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article.title}
     if article.source_url:
         appearance["url"] = article.source_url
@@ -113,7 +112,7 @@ def claimreview_build(
         "id": published.pk,
         "url": verdict_url(published, site=site),
         # The reviewer's summary when there is one; the sentence is kept in the article.
-        "claimReviewed": published.claim_summary or statement.text,
+        "claimReviewed": published.claim_summary or published.quote,
         "datePublished": _iso(published.first_published_at),
         "dateModified": _iso(published.modified_at),
         "author": {
@@ -203,12 +202,12 @@ def claimreview_example_published() -> PublishedVerdict:
     """An unsaved published verdict, the API documentation's example."""
     when = datetime(2026, 11, 20, 9, 12, tzinfo=UTC)
     article = Article(title="Coalition of the Willing meets")
-    statement = Statement(
-        article=article, text="The EU holds €210 billion in immobilised Russian assets."
-    )
+    quote = "The EU holds €210 billion in immobilised Russian assets."
     return PublishedVerdict(
         pk=7,
-        statement=statement,
+        statement=Statement(article=article, text=quote),
+        article=article,
+        quote=quote,
         claim_summary="The EU holds €210 billion of Russia's central bank assets.",
         speaker="European Commission",
         speaker_type=SpeakerType.ORGANIZATION,

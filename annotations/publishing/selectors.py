@@ -10,17 +10,19 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from annotations.ingest.revisions import figure_dicts
 from annotations.models import (
     Article,
     Entity,
     EntityAlias,
     EntityMention,
     PublishedVerdict,
-    Statement,
     mention_in_statement,
     statement_mentions_q,
 )
 from annotations.nlp.entities import entity_key
+from annotations.nlp.statements.figures import figures_find
+from annotations.nlp.statements.speakers import speaker_find
 from annotations.publishing.claimreview import claimreview_or_tombstone
 
 # The largest id a row can have (BigAutoField): a larger number cannot name one, and the
@@ -54,13 +56,11 @@ def claimreview_matching(
     if verdict:
         qs = qs.filter(rating=verdict, withdrawn_at__isnull=True)
     if article:
-        qs = qs.filter(statement__article_id=article)
+        qs = qs.filter(article_id=article)
     if entity is not None:
         in_statement = EntityMention.objects.filter(
-            statement_mentions_q(
-                start=OuterRef("statement__start"), end=OuterRef("statement__end")
-            ),
-            article_id=OuterRef("statement__article_id"),
+            statement_mentions_q(start=OuterRef("start"), end=OuterRef("end")),
+            article_id=OuterRef("article_id"),
             entity__in=_entities_named(entity),
         )
         qs = qs.filter(Exists(in_statement))
@@ -174,13 +174,10 @@ def _entities_named(entity: int | str) -> QuerySet[Entity]:
     return Entity.objects.filter(named)
 
 
-def _live_published() -> Q:
-    return Q(published__isnull=False, published__withdrawn_at__isnull=True)
-
-
 def api_article_list() -> QuerySet[Article]:
-    """Articles with at least one live published verdict, with that count."""
-    live = Statement.objects.filter(_live_published(), article_id=OuterRef("pk"))
+    """Articles with at least one live published verdict (approved on that revision),
+    with that count."""
+    live = PublishedVerdict.objects.filter(withdrawn_at__isnull=True, article_id=OuterRef("pk"))
     # A count per article, run for the rows of the page only: as an aggregate over a join
     # it counted every published verdict of the table before the page was cut (30 ms a
     # page at 20,000 verdicts, growing with them).
@@ -236,10 +233,9 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
     article = api_article_list().filter(pk=article_id).first()
     if article is None:
         return None
-    statements = list(
-        Statement.objects.filter(article=article)
-        .filter(_live_published())
-        .select_related("published")
+    published = list(
+        PublishedVerdict.objects.filter(article=article, withdrawn_at__isnull=True)
+        .select_related("statement")
         .order_by("start")
     )
     mentions = list(
@@ -260,19 +256,31 @@ def api_article_get(*, article_id: int) -> PublishedArticle | None:
         body=article.body,
         statements=[
             PublishedStatement(
-                id=s.pk,
-                start=s.start,
-                end=s.end,
-                text=s.text,
-                speaker=s.speaker,
-                figures=s.figures,
-                published=s.published,
-                mentions=[m for m in mentions if mention_in_statement(m, start=s.start, end=s.end)],
-                **_claim_as_published(s.published),
+                id=p.statement_id,
+                start=p.start,
+                end=p.end,
+                text=p.quote,
+                **_statement_found(p),
+                published=p,
+                mentions=[m for m in mentions if mention_in_statement(m, start=p.start, end=p.end)],
+                **_claim_as_published(p),
             )
-            for s in statements
+            for p in published
         ],
     )
+
+
+def _statement_found(published: PublishedVerdict) -> dict[str, Any]:
+    """The speaker and figures found in the approved sentence: the statement's own while
+    it is still that sentence, else (a later revision reworded it, and the new wording
+    awaits an editor) read again from the approved words alone."""
+    statement = published.statement
+    if (statement.article_id, statement.start, statement.end) == (
+        published.article_id, published.start, published.end
+    ):  # fmt: skip
+        return {"speaker": statement.speaker, "figures": statement.figures}
+    found = figures_find(published.quote, offset=published.start)
+    return {"speaker": speaker_find(published.quote) or "", "figures": figure_dicts(found)}
 
 
 def _claim_as_published(published: PublishedVerdict) -> dict[str, Any]:
@@ -289,11 +297,7 @@ def published_public_get(*, published_id: int) -> PublishedVerdict | None:
     """A published verdict (withdrawn ones too) as committed now, or None: for its public
     page and the API's detail. Not held back like the lists (published_settled), so a
     public verdict is never missing while it is corrected or withdrawn."""
-    return (
-        PublishedVerdict.objects.select_related("statement__article")
-        .filter(pk=published_id)
-        .first()
-    )
+    return PublishedVerdict.objects.select_related("article").filter(pk=published_id).first()
 
 
 def export_lines(*, column: str, updated_since: datetime | None = None) -> QuerySet[Any, str]:
@@ -307,19 +311,19 @@ def export_lines(*, column: str, updated_since: datetime | None = None) -> Query
 
 def annotation_export_rows(*, updated_since: datetime | None = None):
     """Every published verdict in sync order with what a Web Annotation is built from:
-    the statement's offsets and its article's body and URL. Read in small chunks, since
-    each row carries the article's body."""
-    qs = published_settled().select_related("statement__article")
+    the approved sentence's offsets and its article's body and URL. Read in small chunks,
+    since each row carries the article's body."""
+    qs = published_settled().select_related("article")
     qs = qs.only(
         "id",
         "first_published_at",
         "modified_at",
         "withdrawn_at",
         "document",
-        "statement__start",
-        "statement__end",
-        "statement__article__body",
-        "statement__article__source_url",
+        "start",
+        "end",
+        "article__body",
+        "article__source_url",
     )
     if updated_since is not None:
         qs = qs.filter(modified_at__gte=updated_since)

@@ -19,7 +19,7 @@ def _labels(published: PublishedVerdict) -> list[str]:
     """What types a speaker saved without a type (verdicts from before types were chosen)."""
     if published.speaker_type:
         return []
-    return speaker_labels(article_id=published.statement.article_id, speaker=published.speaker)
+    return speaker_labels(article_id=published.article_id, speaker=published.speaker)
 
 
 def published_document_store(*, published: PublishedVerdict) -> None:
@@ -34,7 +34,7 @@ def claimreviews_refresh(*, chunk_size: int = 500) -> int:
     changed. Each changed one gets a new dateModified, so partners syncing incrementally
     pick the change up."""
     changed = 0
-    rows = PublishedVerdict.objects.select_related("statement__article").order_by("id")
+    rows = PublishedVerdict.objects.select_related("article").order_by("id")
     for published in rows.iterator(chunk_size=chunk_size):
         labels = _labels(published)
         if claimreview_document(published, claimant_labels=labels) == published.document:

@@ -3,9 +3,11 @@ so partners can anchor it on their own copy of the article with any annotation c
 
 It is built, not stored: everything it says comes from what is already frozen — the
 stored ClaimReview document (rating, explanation, dates, publisher, the article's URL as
-published) and the statement's offsets into ``Article.body``, which is never rewritten
-(see docs/ARCHITECTURE.md, "Offsets are the contract"). So it changes exactly when the
-ClaimReview does: on publication, correction and withdrawal.
+published) and the approved sentence's offsets into the body of the revision it was
+approved on (PublishedVerdict's article, start and end; a body is never rewritten: see
+docs/ARCHITECTURE.md, "Offsets are the contract"). So it changes when the ClaimReview
+does: on publication, correction and withdrawal; and its position when a new revision of
+the article carries the sentence over word for word.
 
 A withdrawn verdict is an annotation without a body (the model allows one): its target
 stays, so a client can find the annotation it anchored and take it down.
@@ -52,10 +54,10 @@ def web_annotation_build(
     *, published: PublishedVerdict, site: Site | None = None
 ) -> dict[str, Any]:
     """The Web Annotation of ``published`` (or of its withdrawal). ``published`` must come
-    with ``select_related("statement__article")``; no query is made here."""
+    with ``select_related("article")``; no query is made here. The target is the approved
+    sentence, on the revision it was approved on."""
     site = site or site_current()
-    statement = published.statement
-    article = statement.article
+    article = published.article
     document = claimreview_or_tombstone(published)
     appearance = document.get("itemReviewed", {}).get("appearance", {})
     # The article's URL as the ClaimReview published it; without one (or in a tombstone,
@@ -98,8 +100,8 @@ def web_annotation_build(
     annotation["target"] = {
         "source": source,
         "selector": [
-            text_quote_selector(body=article.body, start=statement.start, end=statement.end),
-            {"type": "TextPositionSelector", "start": statement.start, "end": statement.end},
+            text_quote_selector(body=article.body, start=published.start, end=published.end),
+            {"type": "TextPositionSelector", "start": published.start, "end": published.end},
         ],
     }
     return annotation

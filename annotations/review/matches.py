@@ -194,7 +194,7 @@ def statements_matches(
         for s in statements
     }
     wanted = {index.published_ids[g] for hits in found.values() for g, _ in hits}
-    published = PublishedVerdict.objects.select_related("statement__article").in_bulk(wanted)
+    published = PublishedVerdict.objects.in_bulk(wanted)
     out: dict[int, list[ClaimMatch]] = {}
     for statement in statements:
         matches = []
@@ -202,9 +202,7 @@ def statements_matches(
             verdict = published.get(index.published_ids[group])
             if verdict is None or verdict.statement_id == statement.pk:
                 continue
-            compared = claims_compare(
-                cosine=cosine, text=statement.text, other=verdict.statement.text
-            )
+            compared = claims_compare(cosine=cosine, text=statement.text, other=verdict.quote)
             if compared.score >= encoder.threshold:
                 matches.append(
                     ClaimMatch(

@@ -256,7 +256,7 @@ class RelatedClaimReviewSerializer(serializers.Serializer):
     )
     rating = serializers.CharField(source="published.rating")
     claimReviewed = serializers.CharField(
-        source="published.statement.text", help_text="The related claim's sentence."
+        source="published.quote", help_text="The related claim's sentence, as approved."
     )
 
     def get_url(self, match) -> str:

@@ -66,7 +66,7 @@ def webhooks_enqueue(*, published_id: int, event: str) -> list[WebhookDelivery]:
     partners = list(Partner.objects.filter(is_active=True).exclude(webhook_url="").order_by("pk"))
     if not partners:
         return []
-    published = PublishedVerdict.objects.select_related("statement__article").get(pk=published_id)
+    published = PublishedVerdict.objects.select_related("article").get(pk=published_id)
     payload = claimreview_or_tombstone(published)
     now = timezone.now()
     with transaction.atomic():
