@@ -21,11 +21,15 @@ class VerdictChanges:
     # (published, proposed) when they differ; a speaker as "Name (Type)", "" for none.
     claim_summary: tuple[str, str] | None = None
     speaker: tuple[str, str] | None = None
+    # The statement's words against the published sentence (word-level), when a revision
+    # of the article reworded it; None when they are the same.
+    sentence: list[DiffPiece] | None = None
 
     @property
     def any(self) -> bool:
         return bool(
-            self.rating
+            self.sentence
+            or self.rating
             or self.explanation_changed
             or self.sources_added
             or self.sources_removed
@@ -59,13 +63,19 @@ def verdict_changes(
     sources: list[dict],
     published_claim: tuple[str, str] = ("", ""),
     claim: tuple[str, str] = ("", ""),
+    published_sentence: str = "",
+    sentence: str = "",
 ) -> VerdictChanges:
     """Ratings are passed as display labels; sources as dicts with at least "url"; the
-    claims as (summary, speaker), the speaker written "Name (Type)"."""
+    claims as (summary, speaker), the speaker written "Name (Type)"; the sentences as the
+    published copy quotes it and as the article words it now."""
     old_urls = {s["url"] for s in published_sources}
     new_urls = {s["url"] for s in sources}
     (old_summary, old_speaker), (summary, speaker) = published_claim, claim
     return VerdictChanges(
+        sentence=text_diff(published_sentence, sentence)
+        if published_sentence != sentence
+        else None,
         claim_summary=(old_summary, summary) if old_summary != summary else None,
         speaker=(old_speaker, speaker) if old_speaker != speaker else None,
         rating=(published_rating, rating) if published_rating != rating else None,

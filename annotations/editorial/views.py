@@ -104,6 +104,8 @@ def _changes(statement: Statement, verdict: Verdict | None):
         sources=[{"url": s.url, "title": s.title} for s in verdict.sources.all()],
         published_claim=_claim(published),
         claim=_claim(verdict),
+        published_sentence=published.quote,
+        sentence=statement.text,
     )
 
 

@@ -97,3 +97,11 @@ def test_a_sentence_carried_word_for_word_takes_its_published_verdict_to_the_new
     annotation = _get(partner, "api_claimreview_annotation", published.pk)
     assert annotation["target"]["selector"][1]["start"] == on_second["start"]
 
+
+def test_the_editor_sees_the_reworded_sentence_as_what_the_correction_changes(client, published):
+    article_ingest(text=REWORDED, source_url=URL)
+    client.force_login(EditorFactory())
+
+    html = client.get(reverse("approval_detail", args=[published.statement_id])).content.decode()
+    assert "Nothing differs" not in html
+    assert "<del>4.8</del><ins>4.6</ins>" in html
