@@ -25,6 +25,7 @@ from annotations.models import (
     Statement,
     Verdict,
     statement_mentions_q,
+    statement_untouched_q,
 )
 
 RECORD_ROWS = 200  # the newest statements of a record shown on its page
@@ -43,6 +44,12 @@ class Record:
 
 
 def _record(statements: QuerySet[Statement]) -> Record:
+    # A revised article's old text keeps the machine's statements nobody touched; the
+    # newest text has its own, so counting both would count one sentence twice. The desk's
+    # work left on an old revision (a sentence the new text dropped) still counts.
+    statements = statements.filter(
+        Q(article__next_revision__isnull=True) | ~statement_untouched_q()
+    )
     rows = list(
         statements.select_related("article", "published").order_by(
             "-article__created_at", "-article_id", "start"
@@ -108,6 +115,8 @@ def entity_merge(*, entity_id: int, into_id: int, user: User) -> EntityMerge:
     one): its mentions and aliases move, the history keeps its name, the entity goes."""
     if not user_is_editor(user):
         raise Forbidden("Only editors merge entities.")
+    if into_id <= 0:  # the menu's blank choice (ids start at 1)
+        raise InvalidInput("Choose the entity to merge this one into.", field="into")
     if entity_id == into_id:
         raise InvalidInput("Choose another entity to merge into.", field="into")
     with transaction.atomic():

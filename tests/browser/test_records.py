@@ -58,7 +58,7 @@ def test_an_editor_merges_an_entity_into_another_from_its_page(new_context, logi
     page.goto(f"/entities/{short.pk}/")
     _fits(page)
     page.get_by_label("Merge this entity into").select_option(str(full.pk))
-    page.get_by_role("button", name="Merge into the chosen entity").click()
+    page.get_by_role("button", name="Merge Zelenskyy into the chosen entity").click()
     expect(page).to_have_url(re.compile(rf"/entities/{full.pk}/$"))
     expect(page.get_by_role("status")).to_contain_text("Merged “Zelenskyy” into this entity")
     expect(page.locator(".record-list tbody tr")).to_have_count(2)
