@@ -3,8 +3,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.validators import URLValidator
 
+from annotations.core.forms import HttpURLField
 from annotations.ingest.services import (
     TITLE_MAX_CHARS,
     ArticleInputError,
@@ -39,11 +39,10 @@ class ArticleForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
     )
-    url = forms.URLField(
+    url = HttpURLField(
         label="Or the article's web address",
         required=False,
         max_length=2000,
-        validators=[URLValidator(schemes=["http", "https"])],
         assume_scheme="https",
         help_text="The page is fetched, the article's text, title, publisher and date are "
         "taken from it, and the page is archived beside the article.",
@@ -53,11 +52,10 @@ class ArticleForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}),
     )
-    source_url = forms.URLField(
+    source_url = HttpURLField(
         label="Source URL",
         required=False,
         max_length=2000,
-        validators=[URLValidator(schemes=["http", "https"])],
         assume_scheme="https",
     )
     publisher = forms.CharField(max_length=200, required=False)
@@ -70,6 +68,9 @@ class ArticleForm(forms.Form):
         position of the first bad byte (see views.post_data_decode)."""
         super().__init__(*args, **kwargs)
         self.undecodable = dict(undecodable or {})
+        # No maxlength in the page: a browser silently cuts a longer pasted title, where
+        # the form's own check says so beside the field and keeps what was typed.
+        self.fields["title"].widget.attrs.pop("maxlength", None)
 
     @classmethod
     def refused(cls, *, field: str, message: str) -> "ArticleForm":

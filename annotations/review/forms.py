@@ -4,8 +4,8 @@ services (annotations.review.services) check it again against the database."""
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
 
+from annotations.core.forms import HttpURLField
 from annotations.models import (
     CLAIM_SUMMARY_MAX_CHARS,
     SPEAKER_MAX_CHARS,
@@ -33,18 +33,6 @@ ENTITY_LABELS: tuple[tuple[str, str], ...] = (
     ("PERCENT", "PERCENT — percentage"),
 )
 assert {value for value, _ in ENTITY_LABELS} == LABELS_KEPT, "keep the menu in step with NER"
-
-_http_only = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
-)
-
-
-class HttpURLField(forms.URLField):
-    """A web address: http or https only (no javascript:, data:, ftp: ...)."""
-
-    default_validators = [_http_only]
-    default_error_messages = {"invalid": _http_only.message}
-
 
 # The verdict's fields about the claim itself (the rest are about its truth).
 CLAIM_FIELDS = ("claim_summary", "speaker", "speaker_type")

@@ -83,7 +83,18 @@ def test_a_non_http_source_url_is_refused_beside_its_field(reviewer_client):
         reverse("article_create"), {"text": SAMPLE, "source_url": "javascript:alert(1)"}
     )
     assert response.status_code == 400
-    assert "source_url" in response.context["form"].errors
+    assert response.context["form"].errors["source_url"] == [
+        "Enter a web address starting with http:// or https://."
+    ]  # once, not once per validator
+    assert Article.objects.count() == 0
+
+
+def test_a_title_too_long_is_refused_beside_its_field_not_cut_short(reviewer_client):
+    page = reviewer_client.get(reverse("article_create")).content.decode()
+    assert 'maxlength="300"' not in page  # a browser would cut a pasted title silently
+    response = reviewer_client.post(reverse("article_create"), {"title": "T" * 400, "text": SAMPLE})
+    assert response.status_code == 400
+    assert "at most 300 characters" in str(response.context["form"].errors["title"])
     assert Article.objects.count() == 0
 
 
