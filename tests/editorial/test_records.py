@@ -124,11 +124,10 @@ def test_merging_is_for_editors_and_entities_with_the_same_label():
 
 
 def test_partners_filter_claimreviews_by_claimant(settings):
+    from django.core.cache import cache
     from rest_framework.test import APIClient
 
     from annotations.partners.tokens import partner_token_create
-
-    from django.core.cache import cache
 
     # Throttle counters are per partner id, and SQLite hands out the ids of earlier tests'
     # partners again: start this partner's window empty, as tests/partners' client does.
