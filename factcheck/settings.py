@@ -402,12 +402,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"client_error_one_line": {"()": "factcheck.logfilters.ClientErrorOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     # Django's own console handler on "django" would print each of its records a second
     # time (a 403's traceback twice): its records go to the root handler alone.
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["client_error_one_line"]},
         "django.db.backends": {"level": "INFO"},
     },
 }
