@@ -427,6 +427,17 @@ def test_a_repeated_request_with_the_etag_gets_304(partner_client):
     assert again.status_code == 304
 
 
+def test_the_schema_documents_the_304_and_406_a_claimreview_can_get(client, partner_client):
+    published = PublishedVerdictFactory()
+    url = f"{LIST}{published.pk}/"
+    first = partner_client.get(url)
+    assert partner_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert partner_client.get(url, HTTP_ACCEPT="application/xml").status_code == 406
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    documented = schema["paths"]["/api/v1/claimreviews/{id}/"]["get"]["responses"]
+    assert {"304", "406"} <= documented.keys()
+
+
 # --- Articles -----------------------------------------------------------------------------
 
 

@@ -69,6 +69,9 @@ ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="No token, or an unknown one."),
     403: OpenApiResponse(s.ErrorSerializer, description="This client may not do this."),
     404: OpenApiResponse(s.ErrorSerializer, description="No such record."),
+    406: OpenApiResponse(
+        s.ErrorSerializer, description="The Accept header names no format this endpoint serves."
+    ),
     413: OpenApiResponse(s.ErrorSerializer, description=request_too_large_message()),
     415: OpenApiResponse(s.ErrorSerializer, description="The body is not JSON."),
     422: OpenApiResponse(
@@ -82,8 +85,18 @@ ERRORS = {
 
 
 def error_responses(*codes: int) -> dict:
-    """The documented error responses: every operation can get 401, 403, 429 and 500."""
-    return {code: ERRORS[code] for code in sorted({*codes, 401, 403, 429, 500})}
+    """The documented error responses: every operation can get 401, 403, 406, 429 and
+    500."""
+    return {code: ERRORS[code] for code in sorted({*codes, 401, 403, 406, 429, 500})}
+
+
+# A GET that is not streamed carries an ETag (ConditionalGetMiddleware): sent back in
+# If-None-Match, it is answered 304 while the response would be the same.
+NOT_MODIFIED = {
+    304: OpenApiResponse(
+        description="Not modified: If-None-Match names this response's ETag. No body."
+    )
+}
 
 
 class _BuiltExample(OpenApiExample):
@@ -133,7 +146,7 @@ class ClaimReviewListView(ListAPIView):
     @extend_schema(
         operation_id="claimreviews_list",
         parameters=[s.ClaimReviewFilterSerializer, RETRY_AFTER],
-        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **error_responses(400)},
+        responses={200: CLAIMREVIEW_OR_TOMBSTONE, **NOT_MODIFIED, **error_responses(400)},
         examples=[CLAIMREVIEW_EXAMPLE],
         description=(
             "Published verdicts in modification order, then id. Keep the `next` cursor (or "
@@ -196,6 +209,7 @@ class ClaimReviewDetailView(APIView):
         responses={
             (200, "application/json"): CLAIMREVIEW_OR_TOMBSTONE,
             (200, ANNOTATION_MEDIA_TYPE): s.WebAnnotationSerializer,
+            **NOT_MODIFIED,
             **error_responses(404),
         },
         examples=[CLAIMREVIEW_EXAMPLE],
@@ -224,6 +238,7 @@ class ClaimReviewAnnotationView(APIView):
         responses={
             (200, ANNOTATION_MEDIA_TYPE): s.WebAnnotationSerializer,
             (200, "application/json"): s.WebAnnotationSerializer,
+            **NOT_MODIFIED,
             **error_responses(404),
         },
         description=ANNOTATION_DESCRIPTION,
@@ -239,7 +254,7 @@ class ClaimReviewRelatedView(APIView):
     @extend_schema(
         operation_id="claimreviews_related",
         parameters=[RETRY_AFTER],
-        responses={200: s.RelatedClaimReviewsSerializer, **error_responses(404)},
+        responses={200: s.RelatedClaimReviewsSerializer, **NOT_MODIFIED, **error_responses(404)},
         description=(
             "Published verdicts on claims that resemble this one, best first (at most 3): "
             "the same claim checked before, in other words, by sentence embeddings "
@@ -266,7 +281,11 @@ class ArticleListView(ListAPIView):
     @extend_schema(
         operation_id="articles_list",
         parameters=[RETRY_AFTER],
-        responses={200: s.ArticleListOutSerializer(many=True), **error_responses(400)},
+        responses={
+            200: s.ArticleListOutSerializer(many=True),
+            **NOT_MODIFIED,
+            **error_responses(400),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
@@ -309,7 +328,7 @@ class ArticleDetailView(APIView):
     @extend_schema(
         operation_id="articles_retrieve",
         parameters=[RETRY_AFTER],
-        responses={200: s.ArticleDetailOutSerializer, **error_responses(404)},
+        responses={200: s.ArticleDetailOutSerializer, **NOT_MODIFIED, **error_responses(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
         article = api_article_get(article_id=pk)
