@@ -35,6 +35,9 @@ class Segment:
     mention_id: str = ""  # empty when the segment is not in a mention
     mention_label: str = ""
     mention_title: str = ""
+    # The mention's first segment carries its label tag; a figure or a statement's edge
+    # can cut a mention in pieces, and each piece tagged would stack the tags up.
+    mention_first: bool = False
 
 
 @dataclass
@@ -150,6 +153,7 @@ def article_layout(
         if mention is not None:
             if mention.pk not in mention_titles:
                 mention_titles[mention.pk] = f"{mention.label}: {mention.entity_name}"
+                segment.mention_first = True
             segment.start_attr = str(i)
             segment.mention_id = str(mention.pk)
             segment.mention_label = mention.label
@@ -192,9 +196,10 @@ def article_text_html(*, paragraphs: Sequence[Paragraph], selected_key: str) -> 
             for seg in run.segments:
                 if seg.mention_id:
                     label = escape(seg.mention_label)
+                    tag = f' data-label="{label}"' if seg.mention_first else ""
                     add(
                         f'<mark class="ent ent-{label}" data-mention="{seg.mention_id}"'
-                        f' data-start="{seg.start_attr}" data-label="{label}"'
+                        f' data-start="{seg.start_attr}"{tag}'
                         f' title="{escape(seg.mention_title)}">'
                     )
                 if seg.figure_kind:

@@ -62,3 +62,23 @@ def test_a_figure_inside_a_statement_and_a_mention_keeps_every_offset_and_escape
         "€210 billion</strong></mark>"
     ) in html
     assert "&amp; &quot;more&quot;.</span></p>" in html
+
+
+def test_a_mention_cut_by_a_figure_shows_its_label_once():
+    body = "The budget for the 2027 fiscal year passed."
+    figure = body.index("2027")
+    statement = Statement(
+        pk=8,
+        start=0,
+        end=len(body),
+        text=body,
+        figures=[{"start": figure, "end": figure + 4, "kind": "date"}],
+        review_state=Statement.ReviewState.NOT_STARTED,
+        score=0.9,
+        scored_by="model",
+        reasons=[],
+    )
+    year = _mention(4, body, "the 2027 fiscal year", label="DATE")
+    html = _html(body, statements=[statement], mentions=[year])
+    assert len(re.findall(r'<mark [^>]*data-mention="4"', html)) == 3  # before, in, after
+    assert html.count('data-label="DATE"') == 1
