@@ -410,6 +410,11 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},
         "django.request": {"filters": ["client_error_one_line"]},
+        # Extraction libraries log ERROR and WARNING lines about the pages they read ("empty
+        # HTML tree"); a page with no article is the user's PageError, said once, not a
+        # server error in the log.
+        "trafilatura": {"level": "CRITICAL"},
+        "htmldate": {"level": "CRITICAL"},
         "django.db.backends": {"level": "INFO"},
     },
 }

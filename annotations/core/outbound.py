@@ -28,6 +28,10 @@ class OutboundRefused(Exception):
     """A request that can never succeed as addressed (bad URL, non-public address)."""
 
 
+class OutboundAddressRefused(OutboundRefused):
+    """Refused for where it goes: a private, loopback or reserved address."""
+
+
 class OutboundLookupFailed(Exception):
     """The host name did not resolve (transient: DNS can recover)."""
 
@@ -106,8 +110,8 @@ def outbound_target_resolve(*, url: str, allow_private: bool) -> tuple[httpx.URL
             if not (reason := address_refusal(address)):
                 continue
             if literal is not None:
-                raise OutboundRefused(f"refused: {address} is {reason}")
-            raise OutboundRefused(f"refused: {host} resolves to {address}, {reason}")
+                raise OutboundAddressRefused(f"refused: {address} is {reason}")
+            raise OutboundAddressRefused(f"refused: {host} resolves to {address}, {reason}")
     return parsed, addresses
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from annotations.core.errors import InvalidInput
 from annotations.core.outbound import (
+    OutboundAddressRefused,
     OutboundLookupFailed,
     OutboundRefused,
     outbound_client,
@@ -88,7 +89,13 @@ def page_fetch(*, url: str) -> FetchedPage:
                         continue
                     return _page_read(url=current, response=response, deadline=deadline)
     except OutboundRefused as exc:
-        raise _url_error(f"{current} was {exc}; only public addresses are fetched") from None
+        # The message goes beside the address the user gave: name another one only if a
+        # redirect led there.
+        where = "the address" if current == url else f"the redirect to {current}"
+        why = (
+            "; only public addresses are fetched" if isinstance(exc, OutboundAddressRefused) else ""
+        )
+        raise _url_error(f"{where} was {exc}{why}") from None
     except OutboundLookupFailed as exc:
         raise _url_error(str(exc)) from None
     except httpx.TimeoutException:

@@ -135,3 +135,10 @@ def test_json_output_lists_the_published_verdicts_each_statement_resembles(tmp_p
     # Re-printing the sample: its own verdict is never a match of itself.
     (again,) = run_ingest(str(SAMPLE_PATH))
     assert next(s for s in again["statements"] if s["id"] == money["id"])["matches"] == []
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "soon", "inf"])
+def test_a_wait_timeout_that_is_no_positive_number_of_seconds_is_refused(value):
+    with pytest.raises(CommandError, match="--timeout"):
+        call_command("ingest", str(SAMPLE_PATH), "--wait", "--timeout", value)
+    assert not Article.objects.exists()

@@ -79,8 +79,15 @@ def test_a_loopback_url_is_refused_when_private_addresses_are_not_allowed(local_
     with pytest.raises(PageError) as caught:
         page_fetch(url=url)
     assert "127.0.0.1 is a loopback address" in caught.value.message
+    assert caught.value.message.endswith("only public addresses are fetched")
     assert caught.value.field == "url"
     assert local_site.requests == []
+
+
+def test_a_url_that_is_no_web_address_says_so_without_repeating_it():
+    with pytest.raises(PageError) as caught:
+        page_fetch(url="notaurl")
+    assert caught.value.message == ("the address was refused: only http and https URLs are allowed")
 
 
 def test_a_redirect_to_a_private_address_is_refused_at_that_hop(local_site, settings, monkeypatch):

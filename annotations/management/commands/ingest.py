@@ -1,6 +1,7 @@
 """python manage.py ingest PATH... | --url URL | --html FILE — ingest UTF-8 text files, a web
 page or a saved HTML page as articles."""
 
+import argparse
 import json
 import time
 from collections import Counter
@@ -51,7 +52,9 @@ class Command(DatabaseCommand):
         parser.add_argument(
             "--wait", action="store_true", help="Wait for entity tagging and print entities."
         )
-        parser.add_argument("--timeout", type=float, default=120.0, help="Seconds --wait waits.")
+        parser.add_argument(
+            "--timeout", type=_seconds, default=120.0, help="Seconds --wait waits (over 0)."
+        )
 
     def handle(self, *args, paths: list[Path], **opts) -> None:
         given = sum(map(bool, (paths, opts["url"], opts["html"])))
@@ -221,3 +224,14 @@ def wait_for_tagging(article_ids: list[int], *, timeout: float) -> list[int]:
         if not unfinished or time.monotonic() >= deadline:
             return unfinished
         time.sleep(0.25)
+
+
+def _seconds(value: str) -> float:
+    """A positive number of seconds, for argparse (its error names the option)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {value}")
+    return seconds
