@@ -72,3 +72,15 @@ def test_a_page_that_cannot_be_used_is_a_422_under_its_field(ingest_client, loca
     assert empty.status_code == 422
     assert empty.json() == {"html": ["no article text could be found in this page"]}
     assert not Article.objects.exists()
+
+
+def test_a_nul_character_is_refused_with_one_message_under_its_field(ingest_client):
+    response = ingest_client.post(
+        ARTICLES,
+        {"text": "The council met.\u0000 It voted 7 to 2.", "title": "A\u0000"},
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert len(errors["text"]) == 1 and "no control character" in errors["text"][0]
+    assert errors["title"] == ["No NUL characters."]

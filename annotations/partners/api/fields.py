@@ -10,7 +10,7 @@ alone or no time zone, and a parameter given twice silently means its last value
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator, URLValidator
 from rest_framework import serializers
 
 # No NUL: PostgreSQL text cannot hold it. ("+": a blank value, where allowed, is its own
@@ -65,7 +65,14 @@ class StrictCharField(serializers.CharField):
         super().__init__(**kwargs)
         optional_messages(self, blank=pattern_message)
         if pattern:
-            self.validators.append(PatternValidator(pattern, pattern_message or "Invalid value."))
+            # Every pattern here refuses NUL, with a message saying so: DRF's own NUL check
+            # would add a second message for the same character.
+            assert re.fullmatch(pattern, "\x00") is None, "a pattern must refuse NUL"
+            self.validators = [
+                v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
+            default = "No NUL characters." if pattern == NO_NUL_PATTERN else "Invalid value."
+            self.validators.append(PatternValidator(pattern, pattern_message or default))
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
