@@ -165,8 +165,8 @@ def _entities_named(entity: int | str) -> QuerySet[Entity]:
         return Entity.objects.filter(pk=entity)
     # Any name tagging knows the entity by, not only the canonical one: a partner asking
     # for "EU" or "Zelenskyy" means the European Union or Volodymyr Zelenskyy, as the site
-    # found them in articles. Aliases are
-    # stored normalised (entity_key), so the lookup is exact.
+    # found them in articles. Aliases are stored normalised (entity_key): the lookup is
+    # exact.
     aliases = EntityAlias.objects.filter(key=entity_key(entity)).values("entity_id")
     named = Q(name__iexact=entity) | Q(pk__in=aliases)
     if entity.isascii() and entity.isdigit() and int(entity) <= ID_MAX:
