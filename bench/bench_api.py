@@ -56,6 +56,10 @@ def published_create(n: int) -> None:
         published = PublishedVerdict.objects.bulk_create(
             PublishedVerdict(
                 statement=s,
+                article=article,
+                start=s.start,
+                end=s.end,
+                quote=s.text,
                 rating=RATINGS[s.order % len(RATINGS)],
                 explanation="The official figure differs; see the ministry's report.",
                 sources=[
