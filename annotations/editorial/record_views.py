@@ -31,7 +31,9 @@ class EntityRecordView(DeskRoleRequiredMixin, View):
         try:
             merge = entity_merge(entity_id=pk, into_id=into or 0, user=request.user)
         except DomainError as exc:
-            return self._render(request, pk, error=exc.message, status=error_status(exc))
+            return self._render(
+                request, pk, error=exc.message, error_field=exc.field, status=error_status(exc)
+            )
         messages.success(
             request,
             f"Merged “{merge.merged_name}” into this entity:"
@@ -39,7 +41,15 @@ class EntityRecordView(DeskRoleRequiredMixin, View):
         )
         return redirect("entity_record", pk=merge.into_id)
 
-    def _render(self, request, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
+    def _render(
+        self,
+        request,
+        pk: int,
+        *,
+        error: str = "",
+        error_field: str | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
         found = entity_record(entity_id=pk)
         if found is None:
             # A merged entity's old address leads to the one it became.
@@ -56,6 +66,7 @@ class EntityRecordView(DeskRoleRequiredMixin, View):
             "can_merge": can_merge,
             "candidates": entity_merge_candidates(entity=entity) if can_merge else [],
             "error": error,
+            "error_field": error_field,
         }
         return render(request, self.template_name, context, status=status)
 

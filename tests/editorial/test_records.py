@@ -165,7 +165,11 @@ def test_an_editor_who_submits_the_merge_form_without_choosing_merges_nothing(cl
 
     response = client.post(reverse("entity_record", args=[lakeford.pk]), {"into": ""})
     assert response.status_code == 400
-    assert "Choose the entity to merge this one into." in response.content.decode()
+    assert (  # beside the menu, which says it is wrong
+        '<p class="field-error" id="merge-into-error" role="alert">'
+        "Choose the entity to merge this one into.</p>"
+    ) in response.content.decode()
+    assert 'aria-invalid="true" aria-describedby="merge-into-error"' in response.content.decode()
     assert Entity.objects.filter(pk__in=[lakeford.pk, council.pk]).count() == 2
 
 

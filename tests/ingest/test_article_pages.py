@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,14 @@ def test_a_non_http_source_url_is_refused_beside_its_field(reviewer_client):
         "Enter a web address starting with http:// or https://."
     ]  # once, not once per validator
     assert Article.objects.count() == 0
+
+
+def test_every_help_text_is_the_description_its_field_points_at(reviewer_client):
+    page = reviewer_client.get(reverse("article_create")).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described  # title, text, url have help texts
+    for target in described:
+        assert f'id="{target}"' in page
 
 
 def test_a_title_too_long_is_refused_beside_its_field_not_cut_short(reviewer_client):
