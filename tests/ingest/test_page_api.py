@@ -84,3 +84,5 @@ def test_a_nul_character_is_refused_with_one_message_under_its_field(ingest_clie
     errors = response.json()
     assert len(errors["text"]) == 1 and "no control character" in errors["text"][0]
     assert errors["title"] == ["No NUL characters."]
+    url = ingest_client.post(ARTICLES, {"url": "https://x.example/a\u0000b"}, format="json")
+    assert url.json() == {"url": ["Enter an http or https URL."]}

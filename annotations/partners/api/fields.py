@@ -88,7 +88,13 @@ class HttpURLField(serializers.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)]
+        # The pattern alone: it refuses NUL too, so DRF's NUL check would only add a
+        # second message for the same character.
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, URLValidator | ProhibitNullCharactersValidator)
+        ]
         self.validators.append(PatternValidator(HTTP_URL_PATTERN, "Enter an http or https URL."))
         optional_messages(self)
 
