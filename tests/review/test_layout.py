@@ -18,6 +18,22 @@ def _mention(pk: int, body: str, phrase: str, label: str = "ORG") -> MentionSpan
     return MentionSpan(pk, start, start + len(phrase), phrase, label, "model", pk, phrase)
 
 
+def _statement(pk: int, body: str, *, start: int, figure: str, kind: str) -> Statement:
+    """An unsaved statement from ``start`` to the end of ``body``, with one figure."""
+    at = body.index(figure)
+    return Statement(
+        pk=pk,
+        start=start,
+        end=len(body),
+        text=body[start:],
+        figures=[{"start": at, "end": at + len(figure), "kind": kind}],
+        review_state=Statement.ReviewState.NOT_STARTED,
+        score=0.9,
+        scored_by="model",
+        reasons=[],
+    )
+
+
 def test_a_mention_inside_another_is_drawn_as_one_mark_of_the_first():
     body = "The European Union Council met."
     outer = _mention(1, body, "European Union Council")
@@ -40,17 +56,7 @@ def test_a_figure_inside_a_statement_and_a_mention_keeps_every_offset_and_escape
     body = 'Intro <b>.\nThe EU paid €210 billion & "more".'
     start = body.index("The")
     figure = body.index("€210 billion")
-    statement = Statement(
-        pk=7,
-        start=start,
-        end=len(body),
-        text=body[start:],
-        figures=[{"start": figure, "end": figure + len("€210 billion"), "kind": "money"}],
-        review_state=Statement.ReviewState.NOT_STARTED,
-        score=0.9,
-        scored_by="model",
-        reasons=[],
-    )
+    statement = _statement(7, body, start=start, figure="€210 billion", kind="money")
     money = _mention(3, body, "€210 billion", label="MONEY")
     html = _html(body, statements=[statement], mentions=[money])
     paragraphs = html.strip().split("\n")
@@ -66,18 +72,7 @@ def test_a_figure_inside_a_statement_and_a_mention_keeps_every_offset_and_escape
 
 def test_a_mention_cut_by_a_figure_shows_its_label_once():
     body = "The budget for the 2027 fiscal year passed."
-    figure = body.index("2027")
-    statement = Statement(
-        pk=8,
-        start=0,
-        end=len(body),
-        text=body,
-        figures=[{"start": figure, "end": figure + 4, "kind": "date"}],
-        review_state=Statement.ReviewState.NOT_STARTED,
-        score=0.9,
-        scored_by="model",
-        reasons=[],
-    )
+    statement = _statement(8, body, start=0, figure="2027", kind="date")
     year = _mention(4, body, "the 2027 fiscal year", label="DATE")
     html = _html(body, statements=[statement], mentions=[year])
     assert len(re.findall(r'<mark [^>]*data-mention="4"', html)) == 3  # before, in, after
