@@ -4,13 +4,14 @@ and queue entity tagging once the transaction has committed."""
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from annotations.core.errors import InvalidInput
 from annotations.core.jobs import tagging_job_enqueue
 from annotations.core.rows import rows_update
 from annotations.ingest.pages import FetchedPage, page_extract
@@ -33,6 +34,11 @@ from annotations.nlp.statements import DetectedStatement, statements_detect
 
 class ArticleInputError(ValueError):
     """The submitted text cannot be ingested; the message is shown to the user as is."""
+
+
+def _date_future(value: date | None) -> bool:
+    """Later than tomorrow here: a day no time zone has reached yet."""
+    return value is not None and value > timezone.localdate() + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,11 @@ def article_ingest(
     verdicts and marks are carried onto it (ingest.revisions). Title, source URL,
     publisher and date not given are the previous revision's.
     """
+    if _date_future(published_on):
+        raise InvalidInput(
+            f"{published_on} is a date in the future: give the day the article was published.",
+            field="published_on",
+        )
     body = article_body_clean(text=text)
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     existing = Article.objects.filter(body_sha256=digest).first()

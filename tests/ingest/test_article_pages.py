@@ -222,3 +222,14 @@ def test_the_article_form_still_checks_the_csrf_token(db):
     )
     assert response.status_code == 302
     assert Article.objects.count() == 1
+
+
+def test_a_publication_date_in_the_future_is_refused_beside_its_field(reviewer_client):
+    response = reviewer_client.post(
+        reverse("article_create"), {"text": SAMPLE, "published_on": "2099-01-01"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["published_on"] == [
+        "2099-01-01 is a date in the future: give the day the article was published."
+    ]
+    assert Article.objects.count() == 0

@@ -86,3 +86,13 @@ def test_a_nul_character_is_refused_with_one_message_under_its_field(ingest_clie
     assert errors["title"] == ["No NUL characters."]
     url = ingest_client.post(ARTICLES, {"url": "https://x.example/a\u0000b"}, format="json")
     assert url.json() == {"url": ["Enter an http or https URL."]}
+
+
+def test_the_api_refuses_a_publication_date_in_the_future_under_its_field(ingest_client):
+    response = ingest_client.post(
+        ARTICLES,
+        {"text": "The council met on Monday.", "published_on": "2099-01-01"},
+        format="json",
+    )
+    assert response.status_code == 422  # well-formed, as the schema says, but refused
+    assert list(response.json()) == ["published_on"]

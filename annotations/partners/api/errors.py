@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from annotations.core.errors import InvalidInput
 from annotations.ingest.pages import PageError
 from annotations.ingest.services import ArticleInputError
 
@@ -33,11 +34,16 @@ def request_too_large_message() -> str:
 
 def api_exception_handler(exc, context):
     """DRF's handler, plus: bad article input is a 400 with the message under ``text``, a
-    page that cannot be used a 422 under ``url`` or ``html``, and
+    page that cannot be used (or a value a service refuses, such as a publication date in
+    the future) a 422 under ``url``, ``html`` or that field, and
     a body Django refused as too large (a session client's form post) a 413."""
     if isinstance(exc, PageError):
         # Well-formed, but the page could not be had or holds no article: 422, not 400.
         return Response({exc.field or "url": [exc.message]}, status=422)
+    if isinstance(exc, InvalidInput):
+        # Well-formed, but a rule the schema cannot state refuses it (a date in the
+        # future): 422 too, under the field.
+        return Response({exc.field or "non_field_errors": [exc.message]}, status=422)
     if isinstance(exc, ArticleInputError):
         exc = ValidationError({"text": [str(exc)]})
     elif isinstance(exc, RequestDataTooBig):

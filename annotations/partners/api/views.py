@@ -76,8 +76,8 @@ ERRORS = {
     415: OpenApiResponse(s.ErrorSerializer, description="The body is not JSON."),
     422: OpenApiResponse(
         s.VALIDATION_ERROR_SCHEMA,
-        description="The page (url or html) could not be fetched or holds no article text; "
-        "the message is under the field.",
+        description="The page (url or html) could not be fetched or holds no article text, "
+        "or published_on is a date in the future; the message is under the field.",
     ),
     429: OpenApiResponse(s.ErrorSerializer, description="Over this client's rate."),
     500: OpenApiResponse(s.ErrorSerializer, description="A server error, or an outage."),
