@@ -14,6 +14,7 @@ from annotations.core.roles import (
     AuthenticatedRequest,
     DeskRoleRequiredMixin,
     EditorRequiredMixin,
+    user_is_reviewer,
 )
 from annotations.editorial.chart import approvals_chart
 from annotations.editorial.diffing import verdict_changes
@@ -178,7 +179,7 @@ class StatementRecordView(DeskRoleRequiredMixin, View):
         try:
             if action == "correct":
                 verdict_correction_start(statement_id=pk, user=request.user)
-                messages.success(request, "Correction started: edit the verdict, then submit it.")
+                messages.success(request, _correction_started_message(request.user))
                 url = f"{_statement_or_404(pk).article.get_review_url()}?s={pk}"
                 return redirect(url)
             if action == "withdraw":
@@ -278,3 +279,10 @@ class LearnedNameEditView(EditorRequiredMixin, View):
             return learned_name_get(learned_name_id=pk)
         except DomainError:
             raise Http404("No such learned name.") from None
+
+
+def _correction_started_message(user) -> str:
+    """What to do next: an editor who does not write verdicts hands the draft on."""
+    if user_is_reviewer(user):
+        return "Correction started: edit the verdict, then submit it."
+    return "Correction started: assign it to a reviewer, who edits the verdict and submits it."

@@ -128,6 +128,24 @@ def test_the_record_page_withdraws_a_published_verdict_with_a_reason(editor_clie
     assert "Withdrawn" in html and "Source retracted." in html
 
 
+def test_publishing_a_withdrawn_verdict_again_is_said_to_be_that_not_a_correction(
+    client, editor_client, submitted
+):
+    verdict_approve(statement_id=submitted.pk, user=EditorFactory(), base_version=1)
+    record = reverse("statement_record", args=[submitted.pk])
+    editor_client.post(record, {"action": "withdraw", "reason": "Source retracted."})
+    response = editor_client.post(record, {"action": "correct"}, follow=True)
+    # eddie is an editor only: he cannot write the verdict, so he is told to hand it on.
+    assert "assign it to a reviewer" in response.content.decode()
+    rita = ReviewerFactory()
+    submit(submitted, rita, version=1, explanation="The budget now says 14%.")
+
+    html = editor_client.get(reverse("approval_detail", args=[submitted.pk])).content.decode()
+    assert "Withdrawn verdict to publish again" in html
+    assert "Partners and the public page show it as withdrawn" in html
+    assert "Partners keep seeing the published version" not in html
+
+
 def test_the_approvals_queue_and_history_use_a_constant_number_of_queries(
     editor_client, django_assert_num_queries
 ):
