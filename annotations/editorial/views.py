@@ -3,6 +3,7 @@ version and history), the dashboard, the learned names. Thin views over
 editorial.services and editorial.selectors (tagging.learned for the learned names)."""
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -281,7 +282,7 @@ class LearnedNameEditView(EditorRequiredMixin, View):
             raise Http404("No such learned name.") from None
 
 
-def _correction_started_message(user) -> str:
+def _correction_started_message(user: User) -> str:
     """What to do next: an editor who does not write verdicts hands the draft on."""
     if user_is_reviewer(user):
         return "Correction started: edit the verdict, then submit it."
